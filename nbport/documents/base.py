@@ -1,0 +1,81 @@
+"""What every document (notebook or script) offers the engine: its units of Python code."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Protocol
+
+
+class DocumentError(Exception):
+    """A file that cannot be read as a document; the message is one line, without the path."""
+
+
+class EscapeStyle(Enum):
+    """How IPython escapes are written in a unit's text."""
+
+    #: As Jupyter stores them: `!cmd`, `%magic` on their own (notebook cells).
+    LIVE = "live"
+    #: Commented out the way jupytext writes them (`# !cmd`, `# %magic`), or live (percent scripts).
+    COMMENTED = "commented"
+    #: None at all: a plain Python script.
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One piece of Python source a rule looks at: a notebook code cell, a percent-script cell, or a script.
+
+    `text` is the source exactly as the file holds it (for a script, the slice of the file, with its own
+    line endings). Positions inside `text` map back to the file through `cell` and `first_line`.
+    """
+
+    #: Position of this unit in `Document.units()` (0-based); `Document.with_sources` is keyed by it.
+    index: int
+    #: 1-based cell number counting every cell as Jupyter shows them, or None for a script.
+    cell: int | None
+    #: The unit's source.
+    text: str
+    #: 1-based line, in the file, of the first line of `text` (1 for notebook cells).
+    first_line: int
+    escape_style: EscapeStyle
+
+
+@dataclass(frozen=True)
+class DocumentNotice:
+    """Something about a whole document the user must hear, such as why it will not be rewritten."""
+
+    message: str
+    #: True when the notice means the file must never be written.
+    blocks_writing: bool = False
+
+
+class Document(Protocol):
+    """A notebook or a script, read from `path` and able to write itself back byte for byte."""
+
+    path: Path
+    raw: bytes
+
+    @property
+    def kind(self) -> str:
+        """`"notebook"` or `"script"`."""
+        ...
+
+    @property
+    def notices(self) -> Sequence[DocumentNotice]:
+        """Problems found while reading that do not stop the document from being checked."""
+        ...
+
+    def units(self) -> Sequence[Unit]:
+        """The units holding Python code, in file order."""
+        ...
+
+    def with_sources(self, changes: Mapping[int, str]) -> Document:
+        """A new document in which each unit `index` in `changes` holds the new text."""
+        ...
+
+    def dump(self) -> bytes:
+        """The file's bytes; equal to `raw` when nothing changed."""
+        ...

@@ -1,0 +1,533 @@
+"""Where a notebook's JSON text holds its cell sources, and how the file writes JSON.
+
+`json.loads` gives values but no positions, and silently keeps only the last of two equal keys.
+This module walks the text once more (only when positions are needed) to find the span of every
+cell's `source` (v3: `input`) value and every duplicate key, and learns the file's JSON style
+(string escapes, list layout, indent) so that a changed source can be written back the way the
+file's own writer would have written it, while every other byte of the file stays as it was.
+
+All offsets are `str` indices into the decoded text (without a UTF-8 byte order mark).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
+from json.decoder import scanstring
+from json.scanner import make_scanner
+from typing import Any
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+# What `json.loads` accepts besides strings and containers (it allows NaN and Infinity too).
+_SCALAR = re.compile(
+    r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?|true|false|null|NaN|-?Infinity"
+)
+# The C scanner behind `json.loads`: skips a value we do not need at C speed, telling where it ends.
+_scan_value = make_scanner(json.JSONDecoder())
+
+
+# --- Reading -------------------------------------------------------------------------------------
+
+
+def loads_counting_duplicates(text: str) -> tuple[Any, int]:
+    """Parse `text` like `json.loads` and count the object keys that occur twice in one object.
+
+    Raises `json.JSONDecodeError` as `json.loads` does.
+    """
+    duplicates = 0
+
+    def build(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal duplicates
+        built = dict(pairs)
+        if len(built) != len(pairs):
+            duplicates += len(pairs) - len(built)
+        return built
+
+    return json.loads(text, object_pairs_hook=build), duplicates
+
+
+@dataclass(frozen=True)
+class ValueSpan:
+    """A cell's `source` (or v3 `input`) value in the text."""
+
+    #: Offset of the value's first character (`"` or `[`).
+    start: int
+    #: Offset just after the value's last character.
+    end: int
+    #: Offset of the opening quote of the key naming this value.
+    key_start: int
+    #: For a list value, the span of each item; None for a string value.
+    items: tuple[tuple[int, int], ...] | None
+
+
+@dataclass(frozen=True)
+class CellSpans:
+    """One cell object of the notebook, in file order."""
+
+    #: Offset of the cell's `{`.
+    start: int
+    cell_type: str | None
+    #: The `source` value, if the cell has one.
+    source: ValueSpan | None
+    #: The `input` value (code cells of nbformat 3), if the cell has one.
+    input: ValueSpan | None
+
+
+@dataclass(frozen=True)
+class DuplicateKey:
+    """A key that occurs a second (or later) time in the same object."""
+
+    key: str
+    #: Offset of the repeated key's opening quote.
+    offset: int
+
+
+@dataclass(frozen=True)
+class ListLayout:
+    """How a non-empty list is laid out: `[` prefix item separator item ... suffix `]`."""
+
+    prefix: str
+    separator: str
+    suffix: str
+
+
+@dataclass(frozen=True)
+class NotebookLayout:
+    """The spans of a notebook's cells and duplicate keys, and what the file shows of its layout."""
+
+    cells: tuple[CellSpans, ...]
+    duplicates: tuple[DuplicateKey, ...]
+    #: The whitespace the file puts after a comma between items on the same line, if it has any.
+    inline_space: str | None
+    #: The whitespace before the first key of the top-level object.
+    top_space: str
+
+    def list_layout(self, text: str, cell: CellSpans, value: ValueSpan) -> ListLayout:
+        """The layout to write `cell`'s list `value` with, learned from the value or its siblings.
+
+        An empty list shows nothing of the layout, so it borrows from another source list whose
+        key has the same indentation, or else builds it from the file's indent unit and the key's
+        indent.
+        """
+        own = _own_layout(text, value, self.inline_space)
+        if own is not None:
+            return own
+        indent = _line_indent(text, value.key_start)
+        single_item: ListLayout | None = None
+        for other_cell in self.cells:
+            for other in (other_cell.source, other_cell.input):
+                if other is None or _line_indent(text, other.key_start) != indent:
+                    continue
+                layout = _own_layout(text, other, self.inline_space)
+                if layout is not None and len(other.items or ()) > 1:
+                    return layout
+                single_item = single_item or layout
+        if single_item is not None:
+            return single_item
+        if indent is None:
+            # The key does not start a line: the file writes this object on one line.
+            space = self.inline_space if self.inline_space is not None else " "
+            return ListLayout("", "," + space, "")
+        newline = _newline_before(text, value.key_start)
+        inner = newline + indent + self._indent_unit(text, cell, indent)
+        return ListLayout(inner, "," + inner, newline + indent)
+
+    def _indent_unit(self, text: str, cell: CellSpans, key_indent: str) -> str:
+        # The cell's `{` is one level out from its keys: the difference is one indent unit.
+        cell_indent = _line_indent(text, cell.start)
+        if (
+            cell_indent is not None
+            and key_indent.startswith(cell_indent)
+            and len(key_indent) > len(cell_indent)
+        ):
+            return key_indent[len(cell_indent) :]
+        # Otherwise the top-level object's first key is indented by exactly one unit.
+        if "\n" in self.top_space:
+            return self.top_space[self.top_space.rfind("\n") + 1 :]
+        return " "
+
+
+def _own_layout(text: str, value: ValueSpan, inline_space: str | None) -> ListLayout | None:
+    items = value.items
+    if not items:
+        return None
+    prefix = text[value.start + 1 : items[0][0]]
+    suffix = text[items[-1][1] : value.end - 1]
+    if len(items) > 1:
+        # The most common separator: a list some tool edited by hand may have a few odd ones.
+        separators = Counter(text[end:start] for (_, end), (start, _) in pairwise(items))
+        separator = separators.most_common(1)[0][0]
+    elif "\n" in prefix:
+        # One item on its own line: more items go on their own lines the same way.
+        separator = "," + prefix
+    else:
+        separator = "," + (inline_space if inline_space is not None else " ")
+    return ListLayout(prefix, separator, suffix)
+
+
+def _line_indent(text: str, offset: int) -> str | None:
+    """The whitespace from the line start to `offset`, or None if something else precedes it."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    indent = text[line_start:offset]
+    if line_start == 0 or indent.strip(" \t"):
+        return None
+    return indent
+
+
+def _newline_before(text: str, offset: int) -> str:
+    at = text.rfind("\n", 0, offset)
+    return "\r\n" if at > 0 and text[at - 1] == "\r" else "\n"
+
+
+class _Walker:
+    """Walks JSON text that `json.loads` already accepted, recording what a notebook edit needs."""
+
+    def __init__(self, text: str, *, every_object: bool) -> None:
+        self._text = text
+        # Descend into every object (to find every duplicate key) rather than skip what edits
+        # do not need with the C scanner.
+        self._every_object = every_object
+        self.duplicates: list[DuplicateKey] = []
+        self.inline_space: str | None = None
+
+    def _space(self, pos: int) -> int:
+        return _WHITESPACE.match(self._text, pos).end()
+
+    def _note_comma(self, comma: int, after: int) -> None:
+        if self.inline_space is None:
+            space = self._text[comma + 1 : after]
+            if "\n" not in space and "\r" not in space:
+                self.inline_space = space
+
+    def members(self, pos: int, on_member: Callable[[str, int, int], int]) -> int:
+        """Walk the object at `pos`; `on_member(key, key_start, value_start)` returns its end."""
+        text = self._text
+        pos = self._space(pos + 1)
+        if text[pos] == "}":
+            return pos + 1
+        seen: set[str] = set()
+        while True:
+            key_start = pos
+            key, pos = scanstring(text, pos + 1)
+            if key in seen:
+                self.duplicates.append(DuplicateKey(key, key_start))
+            seen.add(key)
+            pos = self._space(self._space(pos) + 1)  # past the colon
+            pos = self._space(on_member(key, key_start, pos))
+            if text[pos] != ",":
+                return pos + 1  # the closing brace
+            after = self._space(pos + 1)
+            self._note_comma(pos, after)
+            pos = after
+
+    def items(self, pos: int, on_item: Callable[[int], int]) -> int:
+        """Walk the array at `pos`; `on_item(value_start)` returns the item's end."""
+        text = self._text
+        pos = self._space(pos + 1)
+        if text[pos] == "]":
+            return pos + 1
+        while True:
+            pos = self._space(on_item(pos))
+            if text[pos] != ",":
+                return pos + 1  # the closing bracket
+            after = self._space(pos + 1)
+            self._note_comma(pos, after)
+            pos = after
+
+    def skip(self, pos: int) -> int:
+        """The end of the value at `pos`, walking it only if every object must be seen."""
+        if not self._every_object:
+            return _scan_value(self._text, pos)[1]
+        first = self._text[pos]
+        if first == "{":
+            return self.members(pos, lambda _key, _key_start, value: self.skip(value))
+        if first == "[":
+            return self.items(pos, self.skip)
+        if first == '"':
+            return scanstring(self._text, pos + 1)[1]
+        return _SCALAR.match(self._text, pos).end()
+
+    def string_or_list(self, key_start: int, pos: int) -> tuple[ValueSpan | None, int]:
+        """The span of a string or list-of-strings value at `pos`, and its end."""
+        text = self._text
+        if text[pos] == '"':
+            end = scanstring(text, pos + 1)[1]
+            return ValueSpan(pos, end, key_start, None), end
+        if text[pos] != "[":
+            return None, self.skip(pos)
+        spans: list[tuple[int, int]] = []
+        all_strings = True
+
+        def item(start: int) -> int:
+            nonlocal all_strings
+            if text[start] != '"':
+                all_strings = False
+                return self.skip(start)
+            end = scanstring(text, start + 1)[1]
+            spans.append((start, end))
+            return end
+
+        end = self.items(pos, item)
+        if not all_strings:
+            return None, end
+        return ValueSpan(pos, end, key_start, tuple(spans)), end
+
+    def cell(self, pos: int, cells: list[CellSpans]) -> int:
+        """Record the cell object at `pos` in `cells`; return its end."""
+        if self._text[pos] != "{":
+            end = self.skip(pos)
+            cells.append(CellSpans(pos, None, None, None))
+            return end
+        found: dict[str, Any] = {}
+
+        def member(key: str, key_start: int, value: int) -> int:
+            if key == "cell_type" and self._text[value] == '"':
+                found[key], end = scanstring(self._text, value + 1)
+                return end
+            if key in ("source", "input"):
+                # A repeated key replaces the earlier value, as in `json.loads`.
+                found[key], end = self.string_or_list(key_start, value)
+                return end
+            return self.skip(value)
+
+        end = self.members(pos, member)
+        cells.append(
+            CellSpans(pos, found.get("cell_type"), found.get("source"), found.get("input"))
+        )
+        return end
+
+    def cell_list(self, pos: int) -> tuple[list[CellSpans], int]:
+        """The cells of the array at `pos`, and its end."""
+        cells: list[CellSpans] = []
+        if self._text[pos] != "[":
+            return cells, self.skip(pos)
+        return cells, self.items(pos, lambda item: self.cell(item, cells))
+
+    def notebook(self) -> tuple[list[CellSpans], str]:
+        """Walk the whole text: the cells in file order (v4 `cells` or v3 worksheets' cells)."""
+        text = self._text
+        start = self._space(0)
+        found: dict[str, list[CellSpans]] = {}
+        worksheets: list[list[CellSpans]] = []
+
+        def worksheet(pos: int) -> int:
+            own: dict[str, list[CellSpans]] = {}
+
+            def member(key: str, _key_start: int, value: int) -> int:
+                if key == "cells":
+                    own[key], end = self.cell_list(value)
+                    return end
+                return self.skip(value)
+
+            if text[pos] != "{":
+                return self.skip(pos)
+            end = self.members(pos, member)
+            worksheets.append(own.get("cells", []))
+            return end
+
+        def member(key: str, _key_start: int, value: int) -> int:
+            nonlocal worksheets
+            if key == "cells":
+                found[key], end = self.cell_list(value)
+                return end
+            if key == "worksheets" and text[value] == "[":
+                worksheets = []
+                return self.items(value, worksheet)
+            return self.skip(value)
+
+        top_space = ""
+        if text[start] == "{":
+            first_key = self._space(start + 1)
+            top_space = text[start + 1 : first_key]
+            self.members(start, member)
+        else:
+            self.skip(start)
+        if "cells" in found:
+            return found["cells"], top_space
+        return [cell for sheet in worksheets for cell in sheet], top_space
+
+
+def read_layout(text: str, *, every_object: bool = False) -> NotebookLayout:
+    """Find the cells' source spans in notebook JSON `text`, which `json.loads` must accept.
+
+    With `every_object`, every object is walked so that every duplicate key is found; otherwise only
+    the objects on the way to the cell sources are (the rest is skipped at C speed).
+    """
+    walker = _Walker(text, every_object=every_object)
+    cells, top_space = walker.notebook()
+    return NotebookLayout(tuple(cells), tuple(walker.duplicates), walker.inline_space, top_space)
+
+
+class LineIndex:
+    """Maps offsets in a text to 1-based line numbers."""
+
+    def __init__(self, text: str) -> None:
+        self._starts = [0]
+        self._starts.extend(match.end() for match in re.finditer("\n", text))
+
+    def line_of(self, offset: int) -> int:
+        """The 1-based line on which `offset` stands."""
+        return bisect_right(self._starts, offset)
+
+
+# --- Writing -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StringStyle:
+    """How a file's writer escapes JSON strings; the defaults are Python's `json.dumps`."""
+
+    #: Every non-ASCII character as `\\uXXXX` (astral ones as surrogate pairs).
+    ensure_ascii: bool = False
+    #: `<`, `>`, `&` as `\\u003c`, `\\u003e`, `\\u0026` (Go's encoding/json; Colab in 2018-19).
+    escape_html: bool = False
+    #: `/` as `\\/`.
+    escape_slash: bool = False
+    #: U+2028 and U+2029 as `\\u2028`, `\\u2029` even when other non-ASCII is written as is.
+    escape_line_separators: bool = False
+    #: DEL (U+007F) as `\\u007f`.
+    escape_del: bool = False
+    #: Backspace and form feed as `\\b`, `\\f` rather than `\\u0008`, `\\u000c`.
+    short_escapes: bool = True
+    #: Hex digits of `\\u` escapes in upper case.
+    uppercase_hex: bool = False
+
+    @classmethod
+    def learn(cls, text: str) -> StringStyle:
+        """The style of the strings in JSON `text`, by majority where a file mixes styles."""
+        non_ascii_escaped = separators_escaped = html_escaped = del_escaped = 0
+        slash_escaped = short = long = upper = lower = 0
+        for match in _ESCAPE.finditer(text):
+            hex_digits, letter = match.groups()
+            if letter is not None:
+                if letter == "/":
+                    slash_escaped += 1
+                else:
+                    short += 1
+                continue
+            if hex_digits is None:
+                continue  # an escaped backslash
+            code = int(hex_digits, 16)
+            if hex_digits != hex_digits.lower():
+                upper += 1
+            elif hex_digits != hex_digits.upper():
+                lower += 1
+            if code in (0x2028, 0x2029):
+                separators_escaped += 1
+            elif code >= 0x80:
+                non_ascii_escaped += 1
+            elif code in (0x3C, 0x3E, 0x26):
+                html_escaped += 1
+            elif code == 0x7F:
+                del_escaped += 1
+            elif code in (0x08, 0x0C):
+                long += 1
+        # Valid JSON holds none of these characters outside strings: each occurrence is in one.
+        separators_literal = text.count("\u2028") + text.count("\u2029")
+        non_ascii_literal = len(_NON_ASCII.findall(text)) - separators_literal
+        html_literal = text.count("<") + text.count(">") + text.count("&")
+        del_literal = text.count("\x7f")
+        ensure_ascii = non_ascii_escaped > non_ascii_literal
+        escape_html = html_escaped > html_literal
+        if separators_escaped or separators_literal:
+            escape_line_separators = separators_escaped > separators_literal
+        else:
+            # Writers that escape HTML characters (Go) escape these too; Python's never does.
+            escape_line_separators = escape_html
+        return cls(
+            ensure_ascii=ensure_ascii,
+            escape_html=escape_html,
+            # Each `\/` holds a slash too.
+            escape_slash=slash_escaped > text.count("/") - slash_escaped,
+            escape_line_separators=escape_line_separators,
+            escape_del=del_escaped > del_literal if del_escaped or del_literal else ensure_ascii,
+            short_escapes=short >= long,
+            uppercase_hex=upper > lower,
+        )
+
+    def encode(self, value: str) -> str:
+        """`value` as a JSON string token in this style."""
+        return '"' + value.translate(_escape_table(self)) + '"'
+
+
+# An escape sequence; an escaped backslash is matched as a whole so the scan stays aligned.
+_ESCAPE = re.compile(r"\\(?:\\|u([0-9a-fA-F]{4})|([/bf]))")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+class _EscapeTable(dict[int, str]):
+    """A `str.translate` table that works out (and remembers) the token of each new character."""
+
+    def __init__(self, style: StringStyle) -> None:
+        super().__init__()
+        self._style = style
+        hex_format = "\\u{:04X}" if style.uppercase_hex else "\\u{:04x}"
+        self._hex_format = hex_format
+        for code in range(0x20):
+            self[code] = hex_format.format(code)
+        self.update({0x22: '\\"', 0x5C: "\\\\", 0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t"})
+        if style.short_escapes:
+            self.update({0x08: "\\b", 0x0C: "\\f"})
+        if style.escape_html:
+            self.update({code: hex_format.format(code) for code in (0x3C, 0x3E, 0x26)})
+        if style.escape_slash:
+            self[0x2F] = "\\/"
+        if style.escape_del:
+            self[0x7F] = hex_format.format(0x7F)
+        if style.escape_line_separators:
+            self.update({code: hex_format.format(code) for code in (0x2028, 0x2029)})
+
+    def __missing__(self, code: int) -> str:
+        if 0xD800 <= code <= 0xDFFF:
+            # A lone surrogate cannot be written as UTF-8: only as an escape.
+            token = self._hex_format.format(code)
+        elif code < 0x80 or not self._style.ensure_ascii:
+            token = chr(code)
+        elif code > 0xFFFF:
+            high, low = divmod(code - 0x10000, 0x400)
+            token = self._hex_format.format(0xD800 + high) + self._hex_format.format(0xDC00 + low)
+        else:
+            token = self._hex_format.format(code)
+        self[code] = token
+        return token
+
+
+@lru_cache(maxsize=64)
+def _escape_table(style: StringStyle) -> _EscapeTable:
+    return _EscapeTable(style)
+
+
+def encode_source(
+    value: str | Sequence[str],
+    style: StringStyle,
+    layout: ListLayout | None,
+    known_tokens: Mapping[str, str] | None = None,
+) -> str:
+    """A `source` value (one string, or a list of line strings) as JSON text in the file's style.
+
+    `layout` is required for a list. A line found in `known_tokens` is written with that token, so
+    lines that did not change keep their exact original bytes.
+    """
+    if isinstance(value, str):
+        return style.encode(value)
+    if not value:
+        return "[]"
+    if layout is None:
+        raise ValueError("a list value needs a layout")
+    known = known_tokens or {}
+    tokens = [known.get(line) or style.encode(line) for line in value]
+    return "[" + layout.prefix + layout.separator.join(tokens) + layout.suffix + "]"
+
+
+def decoded_tokens(text: str, value: ValueSpan) -> dict[str, str]:
+    """Each item of the list `value` decoded, mapped to its token as the file writes it."""
+    tokens: dict[str, str] = {}
+    for start, end in value.items or ():
+        tokens.setdefault(scanstring(text, start + 1)[0], text[start:end])
+    return tokens

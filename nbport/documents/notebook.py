@@ -1,0 +1,448 @@
+"""A Jupyter notebook as a document: its code cells as units, written back byte for byte.
+
+A changed cell is written back by replacing only the text of its `source` value (v3: `input`) in the
+file, in the file's own JSON style; the rest of the file is never re-serialised, so notebooks keep
+their indent, key order, escapes and everything nbport does not understand.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+from collections.abc import Mapping, Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from nbport.documents.base import DocumentError, DocumentNotice, EscapeStyle, Unit
+from nbport.documents.json_layout import (
+    CellSpans,
+    LineIndex,
+    NotebookLayout,
+    StringStyle,
+    ValueSpan,
+    decoded_tokens,
+    encode_source,
+    loads_counting_duplicates,
+    read_layout,
+)
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
+
+_BOM = b"\xef\xbb\xbf"
+_SUPPORTED_VERSIONS = (3, 4)
+# Kernel languages that are Python: "python", "python3", "Python 3", "ipython3", ...
+_PYTHON_LANGUAGE = re.compile(r"i?python\s*[0-9.]*", re.IGNORECASE)
+
+
+class NotebookDocument:
+    """A `.ipynb` file of nbformat 3 or 4; its units are the code cells.
+
+    Build one with `load` or `from_bytes`; it is never changed in place (`with_sources` returns a
+    new one).
+    """
+
+    path: Path
+    raw: bytes
+
+    def __init__(
+        self,
+        path: Path,
+        raw: bytes,
+        *,
+        text: str,
+        data: dict[str, Any],
+        notices: Sequence[DocumentNotice],
+        style: StringStyle | None = None,
+    ) -> None:
+        """Use `load` or `from_bytes`: this takes text and data that already passed the checks."""
+        self.path = path
+        self.raw = raw
+        self._text = text
+        self._data = data
+        self._notices = tuple(notices)
+        self._style = style
+
+    # --- Reading ---------------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, path: Path) -> NotebookDocument:
+        """Read the notebook at `path`; raises `DocumentError` with a one-line reason."""
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise DocumentError("no such file") from None
+        except IsADirectoryError:
+            raise DocumentError("is a directory") from None
+        except OSError as error:
+            raise DocumentError(f"cannot read: {error.strerror or error}") from None
+        return cls.from_bytes(path, raw)
+
+    @classmethod
+    def from_bytes(cls, path: Path, raw: bytes) -> NotebookDocument:
+        """The notebook held in `raw`, the bytes of the file at `path`.
+
+        Raises `DocumentError` if it is not one nbport checks: empty, binary, not UTF-8, not JSON,
+        not a notebook of nbformat 3 or 4, or not for Python.
+        """
+        bom = _BOM if raw.startswith(_BOM) else b""
+        body = raw[len(bom) :]
+        if not body.strip(b" \t\r\n"):
+            raise DocumentError("empty file")
+        if b"\0" in body:
+            raise DocumentError("binary file, not a notebook")
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as error:
+            offset = len(bom) + error.start
+            raise DocumentError(
+                f"not UTF-8: invalid byte 0x{body[error.start]:02x} at offset {offset}"
+            ) from None
+        try:
+            data, duplicates = loads_counting_duplicates(text)
+        except json.JSONDecodeError as error:
+            raise DocumentError(
+                f"invalid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
+            ) from None
+        except RecursionError:
+            raise DocumentError("invalid JSON: nested too deeply") from None
+        _check_notebook(data)
+        notices: tuple[DocumentNotice, ...] = ()
+        if duplicates:
+            notices = (_duplicate_notice(text),)
+        return cls(path, raw, text=text, data=data, notices=notices)
+
+    @property
+    def kind(self) -> str:
+        """Always `"notebook"`."""
+        return "notebook"
+
+    @property
+    def notices(self) -> Sequence[DocumentNotice]:
+        """Problems that do not stop checking, such as duplicate keys (which block writing)."""
+        return self._notices
+
+    @property
+    def version(self) -> tuple[int, int]:
+        """The notebook's nbformat (major, minor) version."""
+        return self._data["nbformat"], self._data.get("nbformat_minor", 0)
+
+    @cached_property
+    def notebook(self) -> NotebookNode:
+        """The notebook as an `nbformat.NotebookNode`, in its own version (never converted)."""
+        import nbformat
+
+        return nbformat.from_dict(self._data)
+
+    def units(self) -> Sequence[Unit]:
+        """One unit per code cell, numbered by its place among all cells."""
+        return self._code_cells[0]
+
+    @property
+    def _unit_cells(self) -> tuple[int, ...]:
+        """Position, among all cells, of each unit's cell."""
+        return self._code_cells[1]
+
+    @cached_property
+    def _code_cells(self) -> tuple[tuple[Unit, ...], tuple[int, ...]]:
+        units: list[Unit] = []
+        positions: list[int] = []
+        key = self._code_key
+        for position, cell in enumerate(_cells(self._data)):
+            if cell.get("cell_type") != "code":
+                continue
+            units.append(
+                Unit(
+                    index=len(units),
+                    cell=position + 1,
+                    text=_joined(cell.get(key, "")),
+                    first_line=1,
+                    escape_style=EscapeStyle.LIVE,
+                )
+            )
+            positions.append(position)
+        return tuple(units), tuple(positions)
+
+    @property
+    def _code_key(self) -> str:
+        # nbformat 3 keeps a code cell's text under "input"; other cells and version 4 use "source".
+        return "input" if self._data["nbformat"] == 3 else "source"
+
+    # --- Positions -------------------------------------------------------------------------------
+
+    @cached_property
+    def _layout(self) -> NotebookLayout:
+        layout = read_layout(self._text)
+        if len(layout.cells) != len(_cells(self._data)):
+            raise RuntimeError("nbport found a different number of cells than json.loads")
+        return layout
+
+    @cached_property
+    def _lines(self) -> LineIndex:
+        return LineIndex(self._text)
+
+    def _check_index(self, unit_index: int) -> Unit:
+        units = self.units()
+        if not 0 <= unit_index < len(units):
+            raise IndexError(f"no unit {unit_index} (the notebook has {len(units)} code cells)")
+        return units[unit_index]
+
+    def _source_span(self, unit_index: int) -> tuple[CellSpans, ValueSpan]:
+        unit = self._check_index(unit_index)
+        cell = self._layout.cells[self._unit_cells[unit_index]]
+        value = cell.input if self._code_key == "input" else cell.source
+        if value is None:
+            raise ValueError(f"cell {unit.cell} has no source value to locate")
+        return cell, value
+
+    def source_line_in_file(self, unit_index: int, line: int) -> int:
+        """The 1-based line of the `.ipynb` file on which `line` (1-based) of a unit's text stands.
+
+        For a source written as a list with one line per item, each line of the cell has a line of
+        its own in the file; otherwise this is the line where the value starts. Lines past the end
+        of the cell map to its last line.
+        """
+        if line < 1:
+            raise ValueError(f"line must be 1 or more, not {line}")
+        _cell, value = self._source_span(unit_index)
+        if not value.items:
+            return self._lines.line_of(value.start)
+        cell_data = _cells(self._data)[self._unit_cells[unit_index]]
+        items: list[str] = cell_data[self._code_key]
+        # Offset, in the joined text, where the wanted line starts (or the last line, past the end).
+        joined = "".join(items)
+        offset = 0
+        for _ in range(line - 1):
+            newline = joined.find("\n", offset)
+            if newline < 0 or newline + 1 == len(joined):
+                break
+            offset = newline + 1
+        item_end = 0
+        for (start, _end), item in zip(value.items, items, strict=True):
+            item_end += len(item)
+            if offset < item_end:
+                return self._lines.line_of(start)
+        return self._lines.line_of(value.items[-1][0])
+
+    # --- Writing ---------------------------------------------------------------------------------
+
+    @property
+    def _string_style(self) -> StringStyle:
+        if self._style is None:
+            self._style = StringStyle.learn(self._text)
+        return self._style
+
+    def with_sources(self, changes: Mapping[int, str]) -> NotebookDocument:
+        """A new notebook in which code cell unit `index` holds `text`, for each item of `changes`.
+
+        Only the bytes of each changed cell's `source` (v3: `input`) value differ from this file;
+        the value keeps its form (one string, or a list of lines split as nbformat splits them,
+        keeping the items before and after the change) and is written in the file's own JSON
+        style. The new document keeps this one's notices: a file that must not be written still
+        must not be.
+        """
+        edits: list[tuple[int, int, str]] = []
+        new_cells: dict[int, dict[str, Any]] = {}
+        key = self._code_key
+        cells = _cells(self._data)
+        for unit_index, new_text in changes.items():
+            if new_text == self._check_index(unit_index).text:
+                continue
+            cell_spans, value = self._source_span(unit_index)
+            position = self._unit_cells[unit_index]
+            old_value = cells[position][key]
+            new_value: str | list[str]
+            if isinstance(old_value, list):
+                if value.items is None:
+                    raise RuntimeError("a list source was located as a string")
+                new_value = _split_like(old_value, new_text)
+                token = encode_source(
+                    new_value,
+                    self._string_style,
+                    self._layout.list_layout(self._text, cell_spans, value),
+                    decoded_tokens(self._text, value),
+                )
+            else:
+                new_value = new_text
+                token = self._string_style.encode(new_text)
+            edits.append((value.start, value.end, token))
+            new_cells[position] = {**cells[position], key: new_value}
+        if not edits:
+            return self
+        pieces: list[str] = []
+        done = 0
+        for start, end, token in sorted(edits):
+            pieces.append(self._text[done:start])
+            pieces.append(token)
+            done = end
+        pieces.append(self._text[done:])
+        text = "".join(pieces)
+        raw = (_BOM if self.raw.startswith(_BOM) else b"") + text.encode("utf-8")
+        notices = self._notices
+        if any(notice.blocks_writing for notice in notices):
+            # The duplicate keys are still there, but lines may have moved.
+            notices = (_duplicate_notice(text),)
+        return NotebookDocument(
+            self.path,
+            raw,
+            text=text,
+            data=_with_cells(self._data, new_cells),
+            notices=notices,
+            style=self._string_style,
+        )
+
+    def dump(self) -> bytes:
+        """The file's bytes: `raw` itself when nothing changed."""
+        return self.raw
+
+
+def _check_notebook(data: Any) -> None:
+    """Raise `DocumentError` unless `data` is a valid nbformat 3 or 4 notebook for Python."""
+    if not isinstance(data, dict):
+        kind = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(
+            type(data), "a number"
+        )
+        raise DocumentError(f"not a Jupyter notebook: the JSON value is {kind}, not an object")
+    version = data.get("nbformat")
+    if version is None:
+        raise DocumentError("not a Jupyter notebook: no 'nbformat' key")
+    minor = data.get("nbformat_minor", 0)
+    if type(version) is not int or type(minor) is not int:
+        raise DocumentError(
+            "not a Jupyter notebook: 'nbformat' and 'nbformat_minor' must be integers"
+        )
+    if version not in _SUPPORTED_VERSIONS:
+        raise DocumentError(
+            f"unsupported nbformat version {version}; nbport reads versions 3 and 4"
+        )
+    message = _validation_error(data)
+    if message is not None:
+        raise DocumentError(f"not a Jupyter notebook: {message}")
+    language = _kernel_language(data.get("metadata"))
+    if language is not None and not _PYTHON_LANGUAGE.fullmatch(language.strip()):
+        raise DocumentError(f"kernel language is {language!r}, not Python; not checked")
+
+
+def _validation_error(data: dict[str, Any]) -> str | None:
+    """The first line of nbformat's complaint about `data`, or None if it is a valid notebook."""
+    from nbformat import validate
+    from nbformat.validator import ValidationError, iter_validate
+
+    cells = data.get("cells")
+    # nbformat has one schema for version 3 and fails (KeyError) on a later 3.x; check those
+    # against it, as Jupyter reads them.
+    version = data["nbformat"]
+    minor = 0 if version == 3 else None
+    with warnings.catch_warnings():
+        # nbformat warns about (and fills in) missing or repeated cell ids of a 4.5 notebook.
+        warnings.simplefilter("ignore")
+        try:
+            if isinstance(cells, list) and all(isinstance(cell, dict) for cell in cells):
+                # `validate` writes those cell ids into the cells: give it copies, so that the
+                # notebook nbport reads is the file's.
+                copy = {**data, "cells": [dict(cell) for cell in cells]}
+                validate(copy, version=version, version_minor=minor)
+            else:
+                # `validate` would fail on these before checking the schema; this is the same
+                # check minus the id repair.
+                error = next(iter_validate(data, version=version, version_minor=minor), None)
+                if error is not None:
+                    raise error
+        except ValidationError as error:
+            lines = [line for line in str(error).splitlines() if line.strip()]
+            return lines[0] if lines else "invalid notebook structure"
+        except Exception as error:
+            # nbformat's own bugs on odd input must still end as this file's error, not the run's.
+            reason = " ".join(f"{type(error).__name__}: {error}".split())
+            return f"nbformat cannot validate it ({reason[:200]})"
+    return None
+
+
+def _kernel_language(metadata: Any) -> str | None:
+    """The notebook's kernel language as its metadata names it, or None when it does not say."""
+    if not isinstance(metadata, dict):
+        return None
+    for section_key, key in (("kernelspec", "language"), ("language_info", "name")):
+        section = metadata.get(section_key)
+        if isinstance(section, dict):
+            language = section.get(key)
+            if isinstance(language, str) and language.strip():
+                return language
+    return None
+
+
+def _cells(data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Every cell in file order: version 4's `cells`, or the cells of all version 3 worksheets."""
+    if data["nbformat"] == 3:
+        return [cell for sheet in data.get("worksheets", []) for cell in sheet.get("cells", [])]
+    cells: list[dict[str, Any]] = data["cells"]
+    return cells
+
+
+def _with_cells(data: dict[str, Any], replaced: Mapping[int, dict[str, Any]]) -> dict[str, Any]:
+    """A copy of `data` with the cells at the given positions replaced (other values are shared)."""
+    if data["nbformat"] != 3:
+        cells = list(data["cells"])
+        for position, cell in replaced.items():
+            cells[position] = cell
+        return {**data, "cells": cells}
+    sheets = []
+    position = 0
+    for sheet in data.get("worksheets", []):
+        sheet_cells = list(sheet.get("cells", []))
+        for offset in range(len(sheet_cells)):
+            if position + offset in replaced:
+                sheet_cells[offset] = replaced[position + offset]
+        position += len(sheet_cells)
+        sheets.append({**sheet, "cells": sheet_cells} if "cells" in sheet else sheet)
+    return {**data, "worksheets": sheets}
+
+
+def _split_like(old: Sequence[str], text: str) -> list[str]:
+    """`text` as a list of lines, split as nbformat splits (`splitlines(keepends=True)`), except
+    that whole-line items of `old` that `text` still begins or ends with are kept as they were.
+
+    Some writers split a source their own way (blank lines kept in the item before, items that
+    are not whole lines); an edit in one place should not re-split the rest of the cell.
+    """
+    start = head = 0
+    while head < len(old) and old[head].endswith("\n") and text.startswith(old[head], start):
+        start += len(old[head])
+        head += 1
+    tail = len(old)
+    end = len(text)
+    while tail > head:
+        item = old[tail - 1]
+        begin = end - len(item)
+        if begin < start or not text.startswith(item, begin) or (begin and text[begin - 1] != "\n"):
+            break
+        end = begin
+        tail -= 1
+    return [*old[:head], *text[start:end].splitlines(keepends=True), *old[tail:]]
+
+
+def _joined(source: str | list[str]) -> str:
+    return source if isinstance(source, str) else "".join(source)
+
+
+def _duplicate_notice(text: str) -> DocumentNotice:
+    """The notice for a text in which `json.loads` found duplicate keys, with where they are."""
+    try:
+        duplicates = read_layout(text, every_object=True).duplicates
+    except RecursionError:
+        # Nested deeper than nbport's walker goes (json.loads went deeper): say so without a line.
+        duplicates = ()
+    if not duplicates:
+        # Still block writing: json.loads did find duplicates.
+        return DocumentNotice(
+            "duplicate JSON key; nbport will not rewrite this file", blocks_writing=True
+        )
+    first = duplicates[0]
+    line = LineIndex(text).line_of(first.offset)
+    more = f" (and {len(duplicates) - 1} more)" if len(duplicates) > 1 else ""
+    return DocumentNotice(
+        f"duplicate JSON key {first.key!r} at line {line}{more}; nbport will not rewrite this file",
+        blocks_writing=True,
+    )
