@@ -1,0 +1,275 @@
+"""The library face of nbport: check and fix paths or source text. The CLI, hooks and tests use it.
+
+Per-file problems become `FileError`s in the result, never exceptions, so one bad file never stops a run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nbport.catalog import CatalogEntry, load_catalog
+from nbport.discovery import discover
+from nbport.documents import Document, DocumentError, document_from_cells, load_document
+from nbport.engine import CheckResult, check_document
+from nbport.finding import FileError, Finding, FixSafety
+from nbport.selection import select_rules
+
+#: Fixes can make new fixable findings (or expose ones they overlapped); re-run, but not forever.
+MAX_FIX_ROUNDS = 10
+
+
+@dataclass(frozen=True)
+class SourceChange:
+    """The text of one changed cell (or script) before and after fixing, for `--diff`."""
+
+    label: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """The outcome for one file."""
+
+    path: Path
+    #: Findings still there (after fixing, when fixing).
+    findings: tuple[Finding, ...] = ()
+    errors: tuple[FileError, ...] = ()
+    #: Findings whose fix was applied.
+    fixed: tuple[Finding, ...] = ()
+    changes: tuple[SourceChange, ...] = ()
+    written: bool = False
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """The outcome for a whole run, files in path order."""
+
+    files: tuple[FileReport, ...] = field(default_factory=tuple)
+
+    @property
+    def findings(self) -> list[Finding]:
+        """All findings left, in file order."""
+        return [finding for report in self.files for finding in report.findings]
+
+    @property
+    def errors(self) -> list[FileError]:
+        """All files or cells that could not be read or analysed."""
+        return [error for report in self.files for error in report.errors]
+
+    @property
+    def fixed(self) -> list[Finding]:
+        """All findings fixed."""
+        return [finding for report in self.files for finding in report.fixed]
+
+    @property
+    def changes(self) -> list[SourceChange]:
+        """All changed sources."""
+        return [change for report in self.files for change in report.changes]
+
+    def exit_code(self, *, changes_count: bool = False) -> int:
+        """2 if anything could not be read, else 1 if findings (or, with `--diff`, changes) remain."""
+        if self.errors:
+            return 2
+        if self.findings or (changes_count and self.changes):
+            return 1
+        return 0
+
+
+def rules_for(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> tuple[CatalogEntry, ...]:
+    """The catalog entries chosen by `select`/`ignore` (raises `SelectionError` on an unknown code)."""
+    return select_rules(load_catalog(), select, ignore)
+
+
+def check_paths(paths: Sequence[Path], rules: Sequence[CatalogEntry] | None = None) -> RunReport:
+    """Check every notebook and script found under `paths`."""
+    entries = rules_for() if rules is None else rules
+    return RunReport(tuple(_each_file(paths, lambda path: check_file(path, entries))))
+
+
+def fix_paths(
+    paths: Sequence[Path],
+    rules: Sequence[CatalogEntry] | None = None,
+    *,
+    unsafe: bool = False,
+    write: bool = True,
+) -> RunReport:
+    """Fix every file under `paths`; with `write=False` only report what would change."""
+    entries = rules_for() if rules is None else rules
+    return RunReport(
+        tuple(_each_file(paths, lambda path: fix_file(path, entries, unsafe=unsafe, write=write)))
+    )
+
+
+def check_source(
+    source: str | Sequence[str],
+    layout: str = "notebook",
+    rules: Sequence[CatalogEntry] | None = None,
+) -> CheckResult:
+    """Check source text held in memory: one cell (a string) or several, as a notebook or a script."""
+    cells = [source] if isinstance(source, str) else list(source)
+    document = document_from_cells(cells, layout)
+    return check_document(document, rules_for() if rules is None else rules)
+
+
+def check_file(path: Path, rules: Sequence[CatalogEntry]) -> FileReport:
+    """Check one file."""
+    try:
+        document = load_document(path)
+    except DocumentError as error:
+        return FileReport(path, errors=(FileError(path, str(error)),))
+    result = check_document(document, rules)
+    return FileReport(path, result.findings, _notice_errors(document) + result.errors)
+
+
+@dataclass(frozen=True)
+class FixOutcome:
+    """A document after fixing, with what was fixed and what is left."""
+
+    document: Document
+    result: CheckResult
+    fixed: tuple[Finding, ...]
+    #: Set when the document must not be written; the reason, one line.
+    refused: FileError | None = None
+
+
+def fix_document(
+    document: Document, rules: Sequence[CatalogEntry], *, unsafe: bool = False
+) -> FixOutcome:
+    """Apply fixes to `document` in memory, re-checking after each round, until none is left.
+
+    A document with unreadable cells, or one whose file must not be rewritten, is returned unchanged.
+    """
+    original = document
+    result = original_result = check_document(document, rules)
+    if result.errors or any(notice.blocks_writing for notice in document.notices):
+        return FixOutcome(document, result, ())
+    allowed = {FixSafety.SAFE, FixSafety.UNSAFE} if unsafe else {FixSafety.SAFE}
+    fixed: list[Finding] = []
+    for _ in range(MAX_FIX_ROUNDS):
+        chosen = [f for f in result.findings if f.fix is not None and f.fix.safety in allowed]
+        changes, applied = apply_fixes(document, chosen)
+        if not changes:
+            break
+        try:
+            candidate = document.with_sources(changes)
+        except DocumentError as error:  # e.g. a fixed script no longer fits its declared encoding
+            refusal = FileError(document.path, f"cannot apply fixes: {error}; file left unchanged")
+            return FixOutcome(original, original_result, (), refusal)
+        candidate_result = check_document(candidate, rules)
+        if candidate_result.errors:
+            broken = ", ".join(error.label() for error in candidate_result.errors)
+            refusal = FileError(
+                document.path, f"a fix would leave unreadable code ({broken}); file left unchanged"
+            )
+            return FixOutcome(original, original_result, (), refusal)
+        document, result = candidate, candidate_result
+        fixed.extend(applied)
+    return FixOutcome(document, result, tuple(fixed))
+
+
+def fix_file(
+    path: Path, rules: Sequence[CatalogEntry], *, unsafe: bool = False, write: bool = True
+) -> FileReport:
+    """Fix one file and write it, atomically, only if its bytes changed."""
+    try:
+        original = load_document(path)
+    except DocumentError as error:
+        return FileReport(path, errors=(FileError(path, str(error)),))
+    outcome = fix_document(original, rules, unsafe=unsafe)
+    errors = _notice_errors(original) + outcome.result.errors
+    if outcome.refused is not None:
+        return FileReport(path, outcome.result.findings, (*errors, outcome.refused))
+    data = outcome.document.dump()
+    if data == original.raw:
+        return FileReport(path, outcome.result.findings, errors)
+    if write:
+        from nbport.atomic_write import write_atomically
+
+        write_atomically(path, data)
+    changes = tuple(_source_changes(original, outcome.document))
+    return FileReport(path, outcome.result.findings, errors, outcome.fixed, changes, write)
+
+
+def apply_fixes(
+    document: Document, findings: Sequence[Finding]
+) -> tuple[dict[int, str], list[Finding]]:
+    """New unit texts with the fixes of `findings` applied, skipping fixes that overlap an earlier one."""
+    by_unit: dict[int, list[Finding]] = {}
+    for finding in findings:
+        by_unit.setdefault(finding.unit, []).append(finding)
+    units = document.units()
+    changes: dict[int, str] = {}
+    applied: list[Finding] = []
+    for index, unit_findings in by_unit.items():
+        edits = []
+        last_end = -1
+        for finding in sorted(unit_findings, key=lambda f: (f.fix.start, f.fix.end)):  # type: ignore[union-attr]
+            fix = finding.fix
+            assert fix is not None
+            if fix.start < last_end or (fix.start == last_end and fix.start == fix.end):
+                continue  # overlaps: the next round picks it up if it still applies
+            edits.extend(fix.edits)
+            last_end = fix.end
+            applied.append(finding)
+        text = units[index].text
+        for edit in sorted(edits, reverse=True):
+            text = text[: edit.start] + edit.replacement + text[edit.end :]
+        if text != units[index].text:
+            changes[index] = text
+    return changes, applied
+
+
+def _notice_errors(document: Document) -> tuple[FileError, ...]:
+    return tuple(FileError(document.path, notice.message) for notice in document.notices)
+
+
+def _source_changes(before: Document, after: Document) -> Iterable[SourceChange]:
+    if before.kind != "notebook":
+        # A script is diffed whole, as the file it is.
+        yield SourceChange(str(before.path), _decode(before.raw), _decode(after.dump()))
+        return
+    for old, new in zip(before.units(), after.units(), strict=True):
+        if old.text != new.text:
+            yield SourceChange(f"{before.path}:cell {old.cell}", old.text, new.text)
+
+
+def _decode(data: bytes) -> str:
+    import io
+    import tokenize
+
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError:
+        encoding = "utf-8"
+    return data.decode(encoding, errors="replace")
+
+
+def _each_file(paths: Sequence[Path], run: Callable[[Path], FileReport]) -> Iterable[FileReport]:
+    for item in discover(paths):
+        if isinstance(item, FileError):
+            yield FileReport(item.path, errors=(item,))
+            continue
+        try:
+            yield run(item)
+        except Exception as error:
+            message = f"internal error ({type(error).__name__}: {error}); please report it"
+            yield FileReport(item, errors=(FileError(item, message),))
+
+
+__all__ = [
+    "FileReport",
+    "FixOutcome",
+    "RunReport",
+    "SourceChange",
+    "apply_fixes",
+    "check_file",
+    "check_paths",
+    "check_source",
+    "fix_document",
+    "fix_file",
+    "fix_paths",
+    "rules_for",
+]

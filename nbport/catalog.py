@@ -1,0 +1,220 @@
+"""The rule catalog: one TOML file per rule in `rules/`, the single source of rule docs and examples."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, overload
+
+from nbport.finding import FixSafety
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+#: What a target means: where the code is about to run.
+TARGETS = ("colab", "local")
+#: How an example's cells are laid out when it is turned into a test document.
+EXAMPLE_FORMATS = ("notebook", "script", "percent")
+
+
+class CatalogError(Exception):
+    """A catalog entry that does not follow the schema; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Example:
+    """A bad → fixed pair: `bad` gives exactly `findings`; `fix` turns it into `fixed`."""
+
+    bad: tuple[str, ...]
+    #: What `nbport fix --unsafe-fixes` makes of `bad`; equal to `bad` when the finding has no fix.
+    fixed: tuple[str, ...]
+    #: Expected finding locations, written as nbport prints them: `cell 1:2:5` or `12:5`.
+    findings: tuple[str, ...]
+    format: str = "notebook"
+
+
+@dataclass(frozen=True)
+class CleanExample:
+    """Code that looks close to the pattern but must not be flagged."""
+
+    code: tuple[str, ...]
+    format: str = "notebook"
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """Everything the catalog says about one rule."""
+
+    id: str
+    name: str
+    summary: str
+    why: str
+    targets: tuple[str, ...]
+    fix: FixSafety
+    fix_note: str
+    #: Cheap substrings: a unit is looked at for this rule only if one of them occurs in it.
+    triggers: tuple[str, ...]
+    #: A regular expression the unit must also match (searched only after a trigger matched).
+    trigger_pattern: re.Pattern[str] | None
+    #: Regular expressions that must each match some unit of the document for the rule to run at all.
+    document_patterns: tuple[re.Pattern[str], ...]
+    examples: tuple[Example, ...]
+    clean: tuple[CleanExample, ...]
+    source: Path
+
+    @property
+    def module(self) -> str:
+        """The implementation module: `shell-cd` lives in `nbport.checks.shell_cd`."""
+        return "nbport.checks." + self.name.replace("-", "_")
+
+
+def catalog_dir() -> Path:
+    """Where the TOML entries are: inside the installed package, or `rules/` in a source checkout."""
+    packaged = Path(__file__).parent / "_catalog"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+@cache
+def load_catalog(directory: Path | None = None) -> Mapping[str, CatalogEntry]:
+    """All catalog entries by id, in id order."""
+    folder = directory or catalog_dir()
+    entries = [parse_entry(path) for path in sorted(folder.glob("NBP*.toml"))]
+    if not entries:
+        raise CatalogError(f"{folder}: no rule catalog entries found")
+    by_id: dict[str, CatalogEntry] = {}
+    for entry in sorted(entries, key=lambda entry: entry.id):
+        if entry.id in by_id:
+            raise CatalogError(f"{entry.source}: id {entry.id} is used twice")
+        by_id[entry.id] = entry
+    return by_id
+
+
+_ENTRY_KEYS = {
+    "id": str,
+    "name": str,
+    "summary": str,
+    "why": str,
+    "targets": list,
+    "fix": str,
+    "fix_note": str,
+    "triggers": list,
+    "trigger_pattern": str,
+    "document_patterns": list,
+    "examples": list,
+    "clean": list,
+}
+_REQUIRED = {"id", "name", "summary", "why", "targets", "fix", "triggers", "examples", "clean"}
+
+
+def parse_entry(path: Path) -> CatalogEntry:
+    """Read and check one catalog file."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise CatalogError(f"{path}: {error}") from error
+    _check_keys(path, "", data, _ENTRY_KEYS, _REQUIRED)
+    expected_name = f"{data['id']}-{data['name']}.toml"
+    if path.name != expected_name:
+        raise CatalogError(f"{path}: file name should be {expected_name}")
+    try:
+        fix = FixSafety(data["fix"])
+    except ValueError:
+        raise CatalogError(f"{path}: fix must be safe, unsafe or none") from None
+    targets = tuple(data["targets"])
+    if not targets or any(target not in TARGETS for target in targets):
+        raise CatalogError(f"{path}: targets must be a non-empty list of {', '.join(TARGETS)}")
+    examples = tuple(_example(path, index, item) for index, item in enumerate(data["examples"]))
+    clean = tuple(_clean(path, index, item) for index, item in enumerate(data["clean"]))
+    if not examples:
+        raise CatalogError(f"{path}: a rule needs at least one bad → fixed example")
+    return CatalogEntry(
+        id=data["id"],
+        name=data["name"],
+        summary=data["summary"].strip(),
+        why=data["why"].strip(),
+        targets=targets,
+        fix=fix,
+        fix_note=data.get("fix_note", "").strip(),
+        triggers=tuple(data["triggers"]),
+        trigger_pattern=_pattern(path, "trigger_pattern", data.get("trigger_pattern")),
+        document_patterns=tuple(
+            _pattern(path, "document_patterns", text) for text in data.get("document_patterns", ())
+        ),
+        examples=examples,
+        clean=clean,
+        source=path,
+    )
+
+
+@overload
+def _pattern(path: Path, key: str, text: str) -> re.Pattern[str]: ...
+@overload
+def _pattern(path: Path, key: str, text: None) -> None: ...
+def _pattern(path: Path, key: str, text: str | None) -> re.Pattern[str] | None:
+    if text is None:
+        return None
+    if not isinstance(text, str):
+        raise CatalogError(f"{path}: {key} must hold strings")
+    try:
+        return re.compile(text, re.MULTILINE)
+    except re.error as error:
+        raise CatalogError(f"{path}: {key} is not a valid regular expression: {error}") from None
+
+
+def _cells(path: Path, where: str, value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and value and all(isinstance(cell, str) for cell in value):
+        return tuple(value)
+    raise CatalogError(f"{path}: {where} must be a string or a list of cell strings")
+
+
+def _format(path: Path, where: str, item: Mapping[str, Any]) -> str:
+    value = item.get("format", "notebook")
+    if value not in EXAMPLE_FORMATS:
+        raise CatalogError(f"{path}: {where}.format must be one of {', '.join(EXAMPLE_FORMATS)}")
+    return value
+
+
+def _example(path: Path, index: int, item: object) -> Example:
+    where = f"examples[{index}]"
+    keys = {"bad": object, "fixed": object, "findings": list, "format": str}
+    _check_keys(path, where + ".", item, keys, {"bad", "findings"})
+    assert isinstance(item, dict)
+    bad = _cells(path, where + ".bad", item["bad"])
+    fixed = _cells(path, where + ".fixed", item["fixed"]) if "fixed" in item else bad
+    if len(fixed) != len(bad):
+        raise CatalogError(f"{path}: {where}.fixed must have as many cells as bad")
+    return Example(bad, fixed, tuple(item["findings"]), _format(path, where, item))
+
+
+def _clean(path: Path, index: int, item: object) -> CleanExample:
+    where = f"clean[{index}]"
+    _check_keys(path, where + ".", item, {"code": object, "format": str, "note": str}, {"code"})
+    assert isinstance(item, dict)
+    code = _cells(path, where + ".code", item["code"])
+    return CleanExample(code, _format(path, where, item), item.get("note", ""))
+
+
+def _check_keys(
+    path: Path, where: str, data: object, known: Mapping[str, type], required: set[str]
+) -> None:
+    if not isinstance(data, dict):
+        raise CatalogError(f"{path}: {where.rstrip('.') or 'entry'} must be a table")
+    for key, value in data.items():
+        if key not in known:
+            raise CatalogError(f"{path}: unknown key {where}{key}")
+        if known[key] is not object and not isinstance(value, known[key]):
+            raise CatalogError(f"{path}: {where}{key} must be a {known[key].__name__}")
+    missing = required - data.keys()
+    if missing:
+        raise CatalogError(f"{path}: missing key {where}{sorted(missing)[0]}")

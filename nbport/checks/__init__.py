@@ -1,0 +1,1 @@
+"""One module per rule, named after the rule (`shell-cd` → `shell_cd.py`), imported on first use."""

@@ -1,0 +1,45 @@
+"""NBP001 shell-cd: `!cd dir` changes directory in a subshell that exits at once."""
+
+from __future__ import annotations
+
+import shlex
+
+from nbport.escapes import Escape, EscapeKind
+from nbport.finding import Edit
+from nbport.rule import Rule
+
+#: Shell operators that chain another command in the same subshell, where `cd` does take effect.
+_CHAINING = {"&&", "||", ";", "|", "&", ";;", "|&"}
+
+
+class ShellCdRule(Rule):
+    """Flags a `!cd` that is the whole shell command; fixes it to the `%cd` magic."""
+
+    id = "NBP001"
+
+    def check_escape(self, escape: Escape) -> None:
+        """Report `!cd dir` when nothing else runs in the same subshell."""
+        if escape.kind is not EscapeKind.SHELL or escape.target is not None:
+            return
+        if escape.name != "cd" or _chains_commands(escape.body):
+            return
+        directory = escape.args.strip() or "~"
+        self.report(
+            escape.start,
+            escape.end,
+            f"`!cd {directory}` runs in a throw-away shell: the next command is still in the old "
+            "directory; use `%cd`",
+            edits=[Edit(escape.start, escape.start + 1, "%")],
+        )
+
+
+def _chains_commands(command: str) -> bool:
+    """True when the shell line holds more than the one `cd` (or cannot be read safely)."""
+    if "\\\n" in command or "\n" in command:
+        return True
+    lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    try:
+        return any(token in _CHAINING for token in lexer)
+    except ValueError:  # unbalanced quotes: leave the line alone
+        return True

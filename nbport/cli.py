@@ -1,0 +1,202 @@
+"""The `nbport` command line: parses options, calls `nbport.api`, prints, picks the exit code."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from nbport import __version__
+
+app = typer.Typer(
+    name="nbport",
+    help=(
+        "Find and fix what breaks when Jupyter notebooks and Python scripts move to Google Colab"
+        " (and back). nbport reads your files, never runs them.\n\n"
+        "Exit codes: 0 nothing to report, 1 findings remain, 2 usage error or unreadable file."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+PathsArgument = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        help="Notebooks (.ipynb), scripts (.py) or directories to search for them. Default: `.`",
+        show_default=False,
+    ),
+]
+SelectOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--select",
+        help="Only these rules: ids (NBP001), prefixes (NBP1) or names (shell-cd); comma-separated or repeated.",
+        show_default=False,
+    ),
+]
+IgnoreOption = Annotated[
+    list[str] | None,
+    typer.Option("--ignore", help="Skip these rules (same forms as --select).", show_default=False),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"nbport {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Portable notebooks for Google Colab."""
+
+
+def _use_color(stream: object) -> bool:
+    """Colour only on a terminal; NO_COLOR and FORCE_COLOR (https://no-color.org) win."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _styler(color: bool):  # noqa: ANN202 - returns typer.style or a plain pass-through
+    from nbport.report.text import plain
+
+    return typer.style if color else plain
+
+
+def _rules(select: list[str] | None, ignore: list[str] | None):  # noqa: ANN202
+    from nbport.api import rules_for
+    from nbport.catalog import CatalogError
+    from nbport.selection import SelectionError
+
+    try:
+        return rules_for(select or (), ignore or ())
+    except SelectionError as error:
+        raise typer.BadParameter(str(error), param_hint="--select/--ignore") from None
+    except CatalogError as error:
+        typer.echo(f"nbport: error: rule catalog: {error}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _print_report(report: object, *, fixing: bool, unsafe: bool, dry_run: bool) -> None:
+    from nbport.api import RunReport
+    from nbport.report.text import error_line, finding_line, summary_lines
+
+    assert isinstance(report, RunReport)
+    out_color, err_color = _use_color(sys.stdout), _use_color(sys.stderr)
+    out_style, err_style = _styler(out_color), _styler(err_color)
+    for file in report.files:
+        for error in file.errors:
+            typer.echo(error_line(error, err_style), err=True, color=err_color)
+        for finding in file.findings:
+            typer.echo(finding_line(finding, out_style), color=out_color)
+    for line in summary_lines(report, fixing=fixing, unsafe=unsafe, dry_run=dry_run):
+        typer.echo(line)
+
+
+@app.command()
+def check(
+    paths: PathsArgument = None,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
+) -> None:
+    """Report Colab portability problems, one line each: `path:cell N:line:col: ID message`.
+
+    Notebooks give the cell (counting every cell, as Jupyter numbers them) and the line and column inside
+    it; scripts give the line and column in the file. Nothing is written. Exit code 0 when nothing is
+    found, 1 when something is, 2 when a file could not be read.
+    """
+    from nbport.api import check_paths
+
+    report = check_paths(paths or [Path(".")], _rules(select, ignore))
+    _print_report(report, fixing=False, unsafe=False, dry_run=False)
+    raise typer.Exit(report.exit_code())
+
+
+@app.command()
+def fix(
+    paths: PathsArgument = None,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
+    unsafe_fixes: Annotated[
+        bool,
+        typer.Option(
+            "--unsafe-fixes",
+            help="Also apply fixes that may change behaviour (each rule's fix safety is in `nbport rules`).",
+        ),
+    ] = False,
+    diff: Annotated[
+        bool,
+        typer.Option(
+            "--diff", help="Print a unified diff of the cells that would change; write nothing."
+        ),
+    ] = False,
+) -> None:
+    """Apply safe fixes in place and report what is left.
+
+    Only the changed cells are rewritten; the notebook keeps its own JSON layout, and a file with nothing
+    to fix is not touched. A file nbport cannot read whole is never written. Exit code 0 when nothing is
+    left, 1 when findings remain (with --diff: or changes would be made), 2 on unreadable files.
+    """
+    from nbport.api import fix_paths
+
+    report = fix_paths(
+        paths or [Path(".")], _rules(select, ignore), unsafe=unsafe_fixes, write=not diff
+    )
+    if diff:
+        from nbport.report.diff import unified_diff
+
+        typer.echo(unified_diff(report.changes), nl=False)
+    _print_report(report, fixing=True, unsafe=unsafe_fixes, dry_run=diff)
+    raise typer.Exit(report.exit_code(changes_count=diff))
+
+
+@app.command()
+def rules(
+    rule: Annotated[
+        str | None,
+        typer.Argument(help="A rule id or name (NBP001, shell-cd) to explain.", show_default=False),
+    ] = None,
+) -> None:
+    """List the rules, or explain one with its examples."""
+    from nbport.catalog import CatalogError, load_catalog
+    from nbport.report.rules import explain, rule_table
+
+    try:
+        catalog = load_catalog()
+    except CatalogError as error:
+        typer.echo(f"nbport: error: rule catalog: {error}", err=True)
+        raise typer.Exit(2) from None
+    if rule is None:
+        typer.echo(rule_table(catalog.values()))
+        return
+    wanted = rule.strip()
+    for entry in catalog.values():
+        if wanted.upper() == entry.id or wanted.lower() == entry.name:
+            typer.echo(explain(entry))
+            return
+    raise typer.BadParameter(f"no rule {wanted!r}; `nbport rules` lists them", param_hint="RULE")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("nbport: interrupted", err=True)
+        sys.exit(130)

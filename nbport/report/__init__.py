@@ -1,0 +1,1 @@
+"""Formatters: findings and errors in, text out."""

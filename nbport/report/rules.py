@@ -1,0 +1,57 @@
+"""`nbport rules`: the catalog as a table, and one rule explained with its examples."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable
+
+from nbport.catalog import CatalogEntry
+
+
+def rule_table(entries: Iterable[CatalogEntry]) -> str:
+    """One line per rule: id, name, targets, fix safety, summary."""
+    rows = [("ID", "NAME", "TARGETS", "FIX", "SUMMARY")]
+    rows += [
+        (entry.id, entry.name, ",".join(entry.targets), entry.fix.value, entry.summary)
+        for entry in entries
+    ]
+    widths = [max(len(row[column]) for row in rows) for column in range(4)]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True))
+        + "  "
+        + row[4]
+        for row in rows
+    )
+
+
+def explain(entry: CatalogEntry) -> str:
+    """The full explanation of a rule, as `nbport rules NBP001` prints it."""
+    parts = [
+        f"{entry.id} {entry.name}",
+        entry.summary,
+        "",
+        f"Targets: {', '.join(entry.targets)}    Fix: {entry.fix.value}",
+        "",
+        "Why it breaks",
+        _indent(entry.why),
+    ]
+    if entry.fix_note:
+        parts += ["", "Fix", _indent(entry.fix_note)]
+    for number, example in enumerate(entry.examples, start=1):
+        parts += ["", f"Example {number} ({example.format})", "  bad:"]
+        parts += [_indent(cell, 4) for cell in example.bad]
+        if example.fixed != example.bad:
+            parts += ["  fixed:"] + [_indent(cell, 4) for cell in example.fixed]
+        else:
+            parts.append("  (no automatic fix)")
+    if entry.clean:
+        parts += ["", "Not flagged"]
+        for clean in entry.clean:
+            parts += [_indent(cell, 4) for cell in clean.code]
+            if clean.note:
+                parts.append(_indent(f"({clean.note})", 4))
+    return "\n".join(parts)
+
+
+def _indent(text: str, spaces: int = 2) -> str:
+    return textwrap.indent(text.rstrip("\n"), " " * spaces, lambda line: True)

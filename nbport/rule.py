@@ -1,0 +1,106 @@
+"""The base every rule builds on: its catalog entry, the unit it is looking at, and `report`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from nbport.documents.base import Unit
+from nbport.finding import Edit, Finding, Fix, FixSafety, Location
+from nbport.positions import LineIndex
+
+if TYPE_CHECKING:
+    from nbport.catalog import CatalogEntry
+    from nbport.escapes import Escape, ScannedUnit
+
+
+@dataclass
+class UnitContext:
+    """One unit as the rules see it: its text, its escapes and its masked Python, computed once."""
+
+    unit: Unit
+    scanned: ScannedUnit
+
+    @cached_property
+    def lines(self) -> LineIndex:
+        """Line starts of the unit's original text."""
+        return LineIndex(self.unit.text)
+
+    @cached_property
+    def escape_lines(self) -> frozenset[int]:
+        """The lines (1-based) an escape occupies, where the masked text differs from the original."""
+        lines: set[int] = set()
+        for escape in self.scanned.escapes:
+            last, _ = self.lines.line_column(escape.end)
+            lines.update(range(escape.line, last + 1))
+        return frozenset(lines)
+
+    def location(self, offset: int) -> Location:
+        """The printed location of an offset: cell line for notebooks, file line for scripts."""
+        line, column = self.lines.line_column(offset)
+        return Location(self.unit.cell, self.unit.first_line + line - 1, column + 1)
+
+
+class Rule:
+    """A rule: a catalog entry plus the code that finds (and maybe fixes) one pattern.
+
+    The engine makes one instance per document, calls `check_escape` for each IPython escape of each
+    unit whose text holds one of the entry's triggers, then `end_document`. Rules that need the Python
+    syntax tree derive from `nbport.syntax_rule.SyntaxRule` instead.
+    """
+
+    #: The catalog id this class implements.
+    id: ClassVar[str]
+    #: Whether the engine must parse triggered units with libcst for this rule.
+    uses_syntax: ClassVar[bool] = False
+
+    def __init__(self, entry: CatalogEntry, path: Path, collect: Callable[[Finding], None]) -> None:
+        self.entry = entry
+        self.path = path
+        self._collect = collect
+        self.context: UnitContext | None = None
+
+    def begin_unit(self, context: UnitContext) -> None:
+        """Called before the hooks run on a unit."""
+        self.context = context
+
+    def check_escape(self, escape: Escape) -> None:
+        """Look at one IPython escape of the current unit."""
+
+    def end_document(self) -> None:
+        """Called once after the last unit: rules that judge the whole file report here."""
+
+    def report(
+        self,
+        start: int,
+        end: int,
+        message: str,
+        *,
+        edits: Sequence[Edit] = (),
+        safety: FixSafety | None = None,
+        context: UnitContext | None = None,
+    ) -> None:
+        """Report a finding over `text[start:end]` of the unit, fixed by `edits` if any.
+
+        `safety` defaults to the catalog's; a catalog entry whose fix is `none` never carries a fix.
+        """
+        where = context or self.context
+        assert where is not None, "report() outside a unit"
+        chosen = safety or self.entry.fix
+        fix = None
+        if edits and chosen is not FixSafety.NONE and self.entry.fix is not FixSafety.NONE:
+            fix = Fix(tuple(sorted(edits)), chosen)
+        self._collect(
+            Finding(
+                rule=self.entry.id,
+                message=message,
+                path=self.path,
+                start=where.location(start),
+                end=where.location(end),
+                unit=where.unit.index,
+                fix=fix,
+            )
+        )

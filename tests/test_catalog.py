@@ -1,0 +1,69 @@
+"""The catalog's schema and its link to the implementation modules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nbport.catalog import CatalogError, load_catalog, parse_entry
+from nbport.engine import rule_class
+from nbport.finding import FixSafety
+from nbport.rule import Rule
+
+CATALOG = load_catalog()
+
+
+def test_ids_are_unique_and_well_formed() -> None:
+    assert list(CATALOG) == sorted(CATALOG)
+    for rule_id, entry in CATALOG.items():
+        assert rule_id.startswith("NBP") and len(rule_id) == 6 and rule_id[3:].isdigit()
+        assert entry.source.name == f"{rule_id}-{entry.name}.toml"
+
+
+@pytest.mark.parametrize("entry", CATALOG.values(), ids=list(CATALOG))
+def test_every_entry_has_an_implementation(entry) -> None:
+    cls = rule_class(entry)
+    assert issubclass(cls, Rule)
+    assert cls.id == entry.id
+
+
+@pytest.mark.parametrize("entry", CATALOG.values(), ids=list(CATALOG))
+def test_every_entry_is_documented_and_has_look_alikes(entry) -> None:
+    assert entry.summary and entry.why and entry.triggers
+    assert len(entry.clean) >= 3
+    has_fixed_example = any(example.fixed != example.bad for example in entry.examples)
+    assert has_fixed_example == (entry.fix is not FixSafety.NONE)
+
+
+def test_every_check_module_has_an_entry() -> None:
+    modules = {
+        path.stem
+        for path in Path(__file__).resolve().parents[1].joinpath("nbport", "checks").glob("*.py")
+        if path.stem != "__init__"
+    }
+    assert modules == {entry.name.replace("-", "_") for entry in CATALOG.values()}
+
+
+def test_triggers_occur_in_every_bad_example() -> None:
+    """A trigger that misses a bad example would make the engine skip it: the examples prove recall."""
+    for entry in CATALOG.values():
+        for example in entry.examples:
+            assert any(trigger in cell for trigger in entry.triggers for cell in example.bad), (
+                entry.id
+            )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('id = "NBP999"\n', "missing key"),
+        ('id = "NBP999"\nname = "x"\nsurprise = 1\n', "unknown key surprise"),
+    ],
+)
+def test_schema_errors_name_the_file_and_key(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "NBP999-x.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CatalogError, match=message) as raised:
+        parse_entry(path)
+    assert str(path) in str(raised.value)
