@@ -25,6 +25,10 @@ class LineIndex:
         """The offset of `column` (0-based) on `line` (1-based)."""
         return self.starts[line - 1] + column
 
+    def line_of(self, offset: int) -> int:
+        """The 1-based line on which `offset` stands."""
+        return bisect_right(self.starts, offset)
+
     def line_column(self, offset: int) -> tuple[int, int]:
         """The 1-based line and 0-based column of `offset`."""
         line = bisect_right(self.starts, offset)

@@ -9,7 +9,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nbport.documents.json_layout import (
-    LineIndex,
     ListLayout,
     StringStyle,
     decoded_tokens,
@@ -17,6 +16,7 @@ from nbport.documents.json_layout import (
     loads_counting_duplicates,
     read_layout,
 )
+from nbport.positions import LineIndex
 
 # --- Strings --------------------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from nbport.documents.base import Document, DocumentError
+from nbport.documents.base import Document, DocumentError, read_file
 
 #: The file kinds nbport reads, by suffix.
 SUFFIXES = (".ipynb", ".py")
@@ -14,15 +14,7 @@ SUFFIXES = (".ipynb", ".py")
 
 def load_document(path: Path) -> Document:
     """Read `path` as a notebook or a script; raises `DocumentError` with a one-line reason."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DocumentError("no such file") from None
-    except IsADirectoryError:
-        raise DocumentError("is a directory") from None
-    except OSError as error:
-        raise DocumentError(f"cannot read: {error.strerror or error}") from None
-    return document_from_bytes(path, raw)
+    return document_from_bytes(path, read_file(path))
 
 
 def document_from_bytes(path: Path, raw: bytes) -> Document:

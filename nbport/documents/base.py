@@ -13,6 +13,18 @@ class DocumentError(Exception):
     """A file that cannot be read as a document; the message is one line, without the path."""
 
 
+def read_file(path: Path) -> bytes:
+    """The bytes of `path`; an unreadable path raises `DocumentError` with a one-line reason."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise DocumentError("no such file") from None
+    except IsADirectoryError:
+        raise DocumentError("is a directory") from None
+    except OSError as error:
+        raise DocumentError(f"cannot read: {error.strerror or error}") from None
+
+
 class EscapeStyle(Enum):
     """How IPython escapes are written in a unit's text."""
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -362,18 +361,6 @@ def read_layout(text: str, *, every_object: bool = False) -> NotebookLayout:
     walker = _Walker(text, every_object=every_object)
     cells, top_space = walker.notebook()
     return NotebookLayout(tuple(cells), tuple(walker.duplicates), walker.inline_space, top_space)
-
-
-class LineIndex:
-    """Maps offsets in a text to 1-based line numbers."""
-
-    def __init__(self, text: str) -> None:
-        self._starts = [0]
-        self._starts.extend(match.end() for match in re.finditer("\n", text))
-
-    def line_of(self, offset: int) -> int:
-        """The 1-based line on which `offset` stands."""
-        return bisect_right(self._starts, offset)
 
 
 # --- Writing -------------------------------------------------------------------------------------

@@ -15,10 +15,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nbport.documents.base import DocumentError, DocumentNotice, EscapeStyle, Unit
+from nbport.documents.base import DocumentError, DocumentNotice, EscapeStyle, Unit, read_file
 from nbport.documents.json_layout import (
     CellSpans,
-    LineIndex,
     NotebookLayout,
     StringStyle,
     ValueSpan,
@@ -27,6 +26,7 @@ from nbport.documents.json_layout import (
     loads_counting_duplicates,
     read_layout,
 )
+from nbport.positions import LineIndex
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
@@ -70,15 +70,7 @@ class NotebookDocument:
     @classmethod
     def load(cls, path: Path) -> NotebookDocument:
         """Read the notebook at `path`; raises `DocumentError` with a one-line reason."""
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            raise DocumentError("no such file") from None
-        except IsADirectoryError:
-            raise DocumentError("is a directory") from None
-        except OSError as error:
-            raise DocumentError(f"cannot read: {error.strerror or error}") from None
-        return cls.from_bytes(path, raw)
+        return cls.from_bytes(path, read_file(path))
 
     @classmethod
     def from_bytes(cls, path: Path, raw: bytes) -> NotebookDocument:

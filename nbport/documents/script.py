@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from nbport.documents.base import DocumentError, DocumentNotice, EscapeStyle, Unit
+from nbport.documents.base import DocumentError, DocumentNotice, EscapeStyle, Unit, read_file
 from nbport.escapes import jupytext_is_magic
 
 # jupytext's `guess_format`: a file is a percent script if a line outside strings is one of these.
@@ -74,15 +74,7 @@ class ScriptDocument:
     @classmethod
     def load(cls, path: Path) -> ScriptDocument:
         """Read the script at `path`; raises `DocumentError` with a one-line reason."""
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            raise DocumentError("no such file") from None
-        except IsADirectoryError:
-            raise DocumentError("is a directory") from None
-        except OSError as error:
-            raise DocumentError(f"cannot read: {error.strerror or error}") from None
-        return cls.from_bytes(path, raw)
+        return cls.from_bytes(path, read_file(path))
 
     @classmethod
     def from_bytes(cls, path: Path, raw: bytes) -> ScriptDocument:
