@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from nbport.catalog import CatalogEntry
 from nbport.documents.base import Document, Unit
-from nbport.escapes import ScannedUnit, scan
+from nbport.escapes import scan
 from nbport.finding import FileError, Finding
 from nbport.rule import Rule, UnitContext
 
@@ -75,13 +75,14 @@ def check_document(document: Document, entries: Sequence[CatalogEntry]) -> Check
             scanned = scan(text, unit.escape_style)
             if not scanned.is_python:
                 continue
-            problem = python3_problem(scanned.masked)
+            python, dedent, dedented_lines = strip_leading_indent(scanned.masked)
+            problem = python3_problem(python)
             if problem is not None:
                 errors.append(_unit_error(document, unit, problem))
                 continue
             if not triggered:
                 continue
-            context = UnitContext(unit, scanned)
+            context = UnitContext(unit, scanned, python, dedent, dedented_lines)
             active = [rule_for(entry) for entry in triggered]
             for rule in active:
                 rule.begin_unit(context)
@@ -90,7 +91,7 @@ def check_document(document: Document, entries: Sequence[CatalogEntry]) -> Check
                     rule.check_escape(escape)
             syntax_rules = [rule for rule in active if rule.uses_syntax]
             if syntax_rules:
-                problem = _visit_syntax(scanned, syntax_rules)  # type: ignore[arg-type]
+                problem = _visit_syntax(python, syntax_rules)  # type: ignore[arg-type]
                 if problem is not None:
                     errors.append(_unit_error(document, unit, problem))
         for rule in rules.values():
@@ -109,6 +110,23 @@ def _document_matches(units: Sequence[Unit], patterns: Sequence[re.Pattern[str]]
     return all(any(pattern.search(unit.text) for unit in units) for pattern in patterns)
 
 
+def strip_leading_indent(masked: str) -> tuple[str, int, frozenset[int]]:
+    """IPython's `leading_indent`: when a cell's first non-blank line is indented, that indentation is
+    removed from every line that starts with it, so `    x = 1` runs. Returns the text to parse, the
+    width removed, and the (1-based) lines it was removed from.
+    """
+    if not masked[:1].isspace():  # the common case, decided without splitting the text
+        return masked, 0, frozenset()
+    lines = masked.split("\n")  # lines as LineIndex counts them: `\n` only
+    first = next((line for line in lines if line.strip()), "")
+    prefix = first[: len(first) - len(first.lstrip(" \t"))]
+    if not prefix:
+        return masked, 0, frozenset()
+    dedented = frozenset(number for number, line in enumerate(lines, 1) if line.startswith(prefix))
+    text = "\n".join(line[len(prefix) :] if line.startswith(prefix) else line for line in lines)
+    return text, len(prefix), dedented
+
+
 def python3_problem(masked: str) -> tuple[str, int] | None:
     """Why `masked` is not Python 3, and on which line (CPython's own parser, no compilation)."""
     try:
@@ -120,12 +138,12 @@ def python3_problem(masked: str) -> tuple[str, int] | None:
     return None
 
 
-def _visit_syntax(scanned: ScannedUnit, rules: Sequence[SyntaxRule]) -> tuple[str, int] | None:
+def _visit_syntax(python: str, rules: Sequence[SyntaxRule]) -> tuple[str, int] | None:
     import libcst as cst
     from libcst.metadata import PositionProvider
 
     try:
-        module = cst.parse_module(scanned.masked)
+        module = cst.parse_module(python)
     except cst.ParserSyntaxError as error:
         return f"libcst cannot parse it: {error.message}", error.raw_line
     cst.visit_batched(module, rules)

@@ -19,10 +19,17 @@ if TYPE_CHECKING:
 
 @dataclass
 class UnitContext:
-    """One unit as the rules see it: its text, its escapes and its masked Python, computed once."""
+    """One unit as the rules see it: its text, its escapes and its masked Python, computed once.
+
+    `python` is what is parsed: the masked text, with the indentation IPython strips from a cell whose
+    first line is indented (`dedent` characters, on the lines in `dedented_lines`) removed.
+    """
 
     unit: Unit
     scanned: ScannedUnit
+    python: str
+    dedent: int = 0
+    dedented_lines: frozenset[int] = frozenset()
 
     @cached_property
     def lines(self) -> LineIndex:
@@ -37,6 +44,12 @@ class UnitContext:
             last, _ = self.lines.line_column(escape.end)
             lines.update(range(escape.line, last + 1))
         return frozenset(lines)
+
+    def offset(self, line: int, column: int) -> int:
+        """The offset in the original text of a (1-based line, 0-based column) of `python`."""
+        if line in self.dedented_lines:
+            column += self.dedent
+        return self.lines.offset(line, column)
 
     def location(self, offset: int) -> Location:
         """The printed location of an offset: cell line for notebooks, file line for scripts."""

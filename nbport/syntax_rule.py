@@ -73,8 +73,8 @@ class SyntaxRule(Rule, cst.BatchableCSTVisitor):
         """Offsets of `node` in the unit's original text (valid from `end_unit` on)."""
         assert self.context is not None
         code_range = self._positions[node]
-        start = self.context.lines.offset(code_range.start.line, code_range.start.column)
-        end = self.context.lines.offset(code_range.end.line, code_range.end.column)
+        start = self.context.offset(code_range.start.line, code_range.start.column)
+        end = self.context.offset(code_range.end.line, code_range.end.column)
         return start, end
 
     def node_line(self, node: cst.CSTNode) -> int:
@@ -82,10 +82,13 @@ class SyntaxRule(Rule, cst.BatchableCSTVisitor):
         return self._positions[node].start.line
 
     def touches_escape(self, node: cst.CSTNode) -> bool:
-        """True when `node` spans a masked escape line, where masked and original text differ."""
+        """True when the source of `node` differs from the original text: it spans a masked escape
+        line, or more than one line of a cell whose indentation was stripped before parsing."""
         assert self.context is not None
         code_range = self._positions[node]
         lines = range(code_range.start.line, code_range.end.line + 1)
+        if self.context.dedent and len(lines) > 1:
+            return True
         return any(line in self.context.escape_lines for line in lines)
 
     def report_node(

@@ -59,3 +59,18 @@ def test_fix_paths_without_write_changes_nothing(tmp_path: Path) -> None:
     assert report.changes and report.changes[0].after == "%cd data"
     assert report.exit_code(changes_count=True) == 1
     assert check_paths([path]).exit_code() == 1
+
+
+def test_an_indented_cell_is_python_as_ipython_reads_it() -> None:
+    # IPython strips the indentation of a cell whose first line is indented; so must the checker.
+    cell = "\n    import os\n    path = 'data\\\\images\\\\a.png'\n    !cd data\n"
+    result = check_source(cell)
+    assert result.errors == ()
+    assert [(f.rule, f.start.label()) for f in result.findings] == [
+        ("NBP101", "cell 1:3:12"),
+        ("NBP001", "cell 1:4:5"),
+    ]
+    outcome = fix_document(document_from_cells([cell], "notebook"), rules_for())
+    assert outcome.document.units()[0].text == (
+        "\n    import os\n    path = 'data/images/a.png'\n    %cd data\n"
+    )

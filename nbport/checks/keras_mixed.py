@@ -146,7 +146,7 @@ class KerasMixedRule(SyntaxRule):
             self._standalone.append(_StandaloneImport(context, start, end, item.module, edit))
         if self._unit_evidence is not None and self._tf_keras_evidence is None:
             what, node = self._unit_evidence
-            where = context.location(context.lines.offset(self.node_line(node), 0))
+            where = context.location(context.offset(self.node_line(node), 0))
             place = (
                 f"line {where.line}"
                 if where.cell is None
