@@ -78,9 +78,14 @@ class RunReport:
         return 0
 
 
-def rules_for(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> tuple[CatalogEntry, ...]:
-    """The catalog entries chosen by `select`/`ignore` (raises `SelectionError` on an unknown code)."""
-    return select_rules(load_catalog(), select, ignore)
+def rules_for(
+    select: Iterable[str] = (), ignore: Iterable[str] = (), target: str = "colab"
+) -> tuple[CatalogEntry, ...]:
+    """The catalog entries for `target` chosen by `select`/`ignore`.
+
+    Raises `SelectionError` on an unknown code or target.
+    """
+    return select_rules(load_catalog(), select, ignore, target)
 
 
 def check_paths(paths: Sequence[Path], rules: Sequence[CatalogEntry] | None = None) -> RunReport:

@@ -43,6 +43,14 @@ IgnoreOption = Annotated[
     list[str] | None,
     typer.Option("--ignore", help="Skip these rules (same forms as --select).", show_default=False),
 ]
+TargetOption = Annotated[
+    str,
+    typer.Option(
+        "--target",
+        help="Where the code is going: colab (laptop → Colab), local (Colab → laptop, server, CI) or both.",
+        case_sensitive=False,
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -79,15 +87,15 @@ def _styler(color: bool):  # noqa: ANN202 - returns typer.style or a plain pass-
     return typer.style if color else plain
 
 
-def _rules(select: list[str] | None, ignore: list[str] | None):  # noqa: ANN202
+def _rules(select: list[str] | None, ignore: list[str] | None, target: str):  # noqa: ANN202
     from nbport.api import rules_for
     from nbport.catalog import CatalogError
     from nbport.selection import SelectionError
 
     try:
-        return rules_for(select or (), ignore or ())
+        return rules_for(select or (), ignore or (), target.lower())
     except SelectionError as error:
-        raise typer.BadParameter(str(error), param_hint="--select/--ignore") from None
+        raise typer.BadParameter(str(error), param_hint="--select/--ignore/--target") from None
     except CatalogError as error:
         typer.echo(f"nbport: error: rule catalog: {error}", err=True)
         raise typer.Exit(2) from None
@@ -114,6 +122,7 @@ def check(
     paths: PathsArgument = None,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
+    target: TargetOption = "colab",
 ) -> None:
     """Report Colab portability problems, one line each: `path:cell N:line:col: ID message`.
 
@@ -123,7 +132,7 @@ def check(
     """
     from nbport.api import check_paths
 
-    report = check_paths(paths or [Path(".")], _rules(select, ignore))
+    report = check_paths(paths or [Path(".")], _rules(select, ignore, target))
     _print_report(report, fixing=False, unsafe=False, dry_run=False)
     raise typer.Exit(report.exit_code())
 
@@ -133,6 +142,7 @@ def fix(
     paths: PathsArgument = None,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
+    target: TargetOption = "colab",
     unsafe_fixes: Annotated[
         bool,
         typer.Option(
@@ -155,9 +165,8 @@ def fix(
     """
     from nbport.api import fix_paths
 
-    report = fix_paths(
-        paths or [Path(".")], _rules(select, ignore), unsafe=unsafe_fixes, write=not diff
-    )
+    rules = _rules(select, ignore, target)
+    report = fix_paths(paths or [Path(".")], rules, unsafe=unsafe_fixes, write=not diff)
     if diff:
         from nbport.report.diff import unified_diff
 
