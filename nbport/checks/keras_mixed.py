@@ -169,7 +169,8 @@ class KerasMixedRule(SyntaxRule):
                 item.start,
                 item.end,
                 f"standalone `{item.module}` in a file that also uses tf.keras "
-                f"({self._tf_keras_evidence}): the two Keras installations do not mix; {hint}",
+                f"({self._tf_keras_evidence}): before TensorFlow 2.16, or with legacy Keras, these are "
+                f"two Keras installations that do not mix; {hint}",
                 edits=edits,
                 context=item.context,
             )
