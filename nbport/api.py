@@ -5,15 +5,17 @@ Per-file problems become `FileError`s in the result, never exceptions, so one ba
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from nbport.catalog import CatalogEntry, load_catalog
 from nbport.discovery import discover
 from nbport.documents import Document, DocumentError, document_from_cells, load_document
+from nbport.documents.base import MetadataDocument
 from nbport.engine import CheckResult, check_document
-from nbport.finding import FileError, Finding, FixSafety
+from nbport.finding import FileError, Finding, FixSafety, MetadataEdit
 from nbport.selection import select_rules
 
 #: Fixes can make new fixable findings (or expose ones they overlapped); re-run, but not forever.
@@ -22,7 +24,11 @@ MAX_FIX_ROUNDS = 10
 
 @dataclass(frozen=True)
 class SourceChange:
-    """The text of one changed cell (or script) before and after fixing, for `--diff`."""
+    """The text of one changed cell (or script) before and after fixing, for `--diff`.
+
+    A change to a notebook's own metadata is shown as a pseudo-cell labelled `path:metadata`,
+    holding the changed top-level metadata keys as JSON.
+    """
 
     label: str
     before: str
@@ -156,13 +162,18 @@ def fix_document(
     for _ in range(MAX_FIX_ROUNDS):
         chosen = [f for f in result.findings if f.fix is not None and f.fix.safety in allowed]
         changes, applied = apply_fixes(document, chosen)
-        if not changes:
+        metadata = metadata_edits(applied)
+        if not changes and not metadata:
             break
         try:
-            candidate = document.with_sources(changes)
+            candidate = document.with_sources(changes) if changes else document
+            if metadata and isinstance(candidate, MetadataDocument):
+                candidate = candidate.with_metadata(metadata)
         except DocumentError as error:  # e.g. a fixed script no longer fits its declared encoding
             refusal = FileError(document.path, f"cannot apply fixes: {error}; file left unchanged")
             return FixOutcome(original, original_result, (), refusal)
+        if candidate is document:
+            break  # the metadata already held what the fixes set
         candidate_result = check_document(candidate, rules)
         if candidate_result.errors:
             broken = ", ".join(error.label() for error in candidate_result.errors)
@@ -201,7 +212,14 @@ def fix_file(
 def apply_fixes(
     document: Document, findings: Sequence[Finding]
 ) -> tuple[dict[int, str], list[Finding]]:
-    """New unit texts with the fixes of `findings` applied, skipping fixes that overlap an earlier one."""
+    """New unit texts with the fixes of `findings` applied, skipping fixes that overlap an earlier one.
+
+    A fix that also edits the notebook's metadata is skipped when the document has no metadata or
+    when an earlier fix sets the same key to another value; `metadata_edits(applied)` gives the
+    metadata edits of the fixes applied, for `MetadataDocument.with_metadata`.
+    """
+    has_metadata = isinstance(document, MetadataDocument)
+    metadata_set: dict[tuple[str, ...], str] = {}
     by_unit: dict[int, list[Finding]] = {}
     for finding in findings:
         by_unit.setdefault(finding.unit, []).append(finding)
@@ -214,10 +232,14 @@ def apply_fixes(
         for finding in sorted(unit_findings, key=lambda f: (f.fix.start, f.fix.end)):  # type: ignore[union-attr]
             fix = finding.fix
             assert fix is not None
-            if fix.start < last_end or (fix.start == last_end and fix.start == fix.end):
-                continue  # overlaps: the next round picks it up if it still applies
-            edits.extend(fix.edits)
-            last_end = fix.end
+            if fix.metadata and not (has_metadata and _fits(fix.metadata, metadata_set)):
+                continue
+            if fix.edits:
+                if fix.start < last_end or (fix.start == last_end and fix.start == fix.end):
+                    continue  # overlaps: the next round picks it up if it still applies
+                edits.extend(fix.edits)
+                last_end = fix.end
+            metadata_set.update((edit.keys, edit.value) for edit in fix.metadata)
             applied.append(finding)
         text = units[index].text
         for edit in sorted(edits, reverse=True):
@@ -225,6 +247,24 @@ def apply_fixes(
         if text != units[index].text:
             changes[index] = text
     return changes, applied
+
+
+def metadata_edits(findings: Iterable[Finding]) -> tuple[MetadataEdit, ...]:
+    """The metadata edits of the fixes of `findings`, each once, in order."""
+    edits = (edit for finding in findings if finding.fix for edit in finding.fix.metadata)
+    return tuple(dict.fromkeys(edits))
+
+
+def _fits(edits: Sequence[MetadataEdit], already: Mapping[tuple[str, ...], str]) -> bool:
+    """Whether `edits` agree with the metadata values already set (same value, or other keys)."""
+    for edit in edits:
+        for keys, value in already.items():
+            if keys == edit.keys and value != edit.value:
+                return False
+            shorter = min(len(keys), len(edit.keys))
+            if keys != edit.keys and keys[:shorter] == edit.keys[:shorter]:
+                return False  # one would set a string where the other needs an object
+    return True
 
 
 def _notice_errors(document: Document) -> tuple[FileError, ...]:
@@ -239,6 +279,25 @@ def _source_changes(before: Document, after: Document) -> Iterable[SourceChange]
     for old, new in zip(before.units(), after.units(), strict=True):
         if old.text != new.text:
             yield SourceChange(f"{before.path}:cell {old.cell}", old.text, new.text)
+    if isinstance(before, MetadataDocument) and isinstance(after, MetadataDocument):
+        change = _metadata_change(before.metadata, after.metadata)
+        if change is not None:
+            yield SourceChange(f"{before.path}:metadata", *change)
+
+
+def _metadata_change(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The changed top-level metadata keys as JSON text, before and after, or None if none changed."""
+    import json
+
+    keys = [key for key in {**before, **after} if before.get(key) != after.get(key)]
+    if not keys:
+        return None
+
+    def shown(metadata: Mapping[str, Any]) -> str:
+        changed = {key: metadata[key] for key in keys if key in metadata}
+        return json.dumps(changed, indent=1, ensure_ascii=False) + "\n"
+
+    return shown(before), shown(after)
 
 
 def _decode(data: bytes) -> str:
@@ -276,5 +335,6 @@ __all__ = [
     "fix_document",
     "fix_file",
     "fix_paths",
+    "metadata_edits",
     "rules_for",
 ]

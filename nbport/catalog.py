@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -27,23 +28,56 @@ class CatalogError(Exception):
     """A catalog entry that does not follow the schema; the message names the file and the key."""
 
 
+class Cells(tuple[str, ...]):
+    """The cells of one side of an example, and the notebook metadata that side has, if any.
+
+    `metadata` holds top-level notebook metadata keys that `document_from_cells` adds to the example
+    notebook. Two sides are equal only when their cells and their metadata are, so an example whose
+    fix changes only the notebook's metadata (NBP301) still has `fixed != bad`.
+    """
+
+    metadata: Mapping[str, Any] | None
+
+    def __new__(cls, cells: Iterable[str], metadata: Mapping[str, Any] | None = None) -> Cells:
+        """Cells, with the notebook metadata they are checked under (None: the default)."""
+        self = super().__new__(cls, cells)
+        self.metadata = metadata or None
+        return self
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return tuple.__eq__(self, other) and self.metadata == getattr(other, "metadata", None)
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return hash((tuple(self), json.dumps(self.metadata, sort_keys=True)))
+
+
 @dataclass(frozen=True)
 class Example:
     """A bad → fixed pair: `bad` gives exactly `findings`; `fix` turns it into `fixed`."""
 
-    bad: tuple[str, ...]
+    bad: Cells
     #: What `nbport fix --unsafe-fixes` makes of `bad`; equal to `bad` when the finding has no fix.
-    fixed: tuple[str, ...]
+    #: Its `metadata` is the notebook metadata the fix leaves (`fixed_metadata` in the TOML).
+    fixed: Cells
     #: Expected finding locations, written as nbport prints them: `cell 1:2:5` or `12:5`.
     findings: tuple[str, ...]
     format: str = "notebook"
+    #: Files the example needs beside the document, by relative path, with their size in bytes
+    #: (NBP303 measures data files; tests create them sparse, so they take no disk space).
+    files: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
 class CleanExample:
     """Code that looks close to the pattern but must not be flagged."""
 
-    code: tuple[str, ...]
+    code: Cells
     format: str = "notebook"
     note: str = ""
 
@@ -185,24 +219,54 @@ def _format(path: Path, where: str, item: Mapping[str, Any]) -> str:
     return value
 
 
+def _metadata(path: Path, where: str, item: Mapping[str, Any], key: str, form: str) -> Any:
+    """The optional notebook metadata table `key` of an example (notebooks only)."""
+    value = item.get(key)
+    if value is not None and form != "notebook":
+        raise CatalogError(f"{path}: {where}.{key} needs format notebook: scripts have no metadata")
+    return value
+
+
 def _example(path: Path, index: int, item: object) -> Example:
     where = f"examples[{index}]"
-    keys = {"bad": object, "fixed": object, "findings": list, "format": str}
+    keys = {
+        "bad": object,
+        "fixed": object,
+        "findings": list,
+        "format": str,
+        # Top-level notebook metadata of the bad side, and what the fix makes of it (default: same).
+        "metadata": dict,
+        "fixed_metadata": dict,
+        "files": dict,
+    }
     _check_keys(path, where + ".", item, keys, {"bad", "findings"})
     assert isinstance(item, dict)
-    bad = _cells(path, where + ".bad", item["bad"])
-    fixed = _cells(path, where + ".fixed", item["fixed"]) if "fixed" in item else bad
+    form = _format(path, where, item)
+    metadata = _metadata(path, where, item, "metadata", form)
+    fixed_metadata = _metadata(path, where, item, "fixed_metadata", form)
+    bad = Cells(_cells(path, where + ".bad", item["bad"]), metadata)
+    fixed = Cells(
+        _cells(path, where + ".fixed", item["fixed"]) if "fixed" in item else bad,
+        fixed_metadata if fixed_metadata is not None else metadata,
+    )
     if len(fixed) != len(bad):
         raise CatalogError(f"{path}: {where}.fixed must have as many cells as bad")
-    return Example(bad, fixed, tuple(item["findings"]), _format(path, where, item))
+    files = item.get("files", {})
+    if not all(isinstance(size, int) and size >= 0 for size in files.values()):
+        raise CatalogError(f"{path}: {where}.files maps relative paths to sizes in bytes")
+    return Example(bad, fixed, tuple(item["findings"]), form, tuple(sorted(files.items())))
 
 
 def _clean(path: Path, index: int, item: object) -> CleanExample:
     where = f"clean[{index}]"
-    _check_keys(path, where + ".", item, {"code": object, "format": str, "note": str}, {"code"})
+    keys = {"code": object, "format": str, "note": str, "metadata": dict}
+    _check_keys(path, where + ".", item, keys, {"code"})
     assert isinstance(item, dict)
-    code = _cells(path, where + ".code", item["code"])
-    return CleanExample(code, _format(path, where, item), item.get("note", ""))
+    form = _format(path, where, item)
+    code = Cells(
+        _cells(path, where + ".code", item["code"]), _metadata(path, where, item, "metadata", form)
+    )
+    return CleanExample(code, form, item.get("note", ""))
 
 
 def _check_keys(

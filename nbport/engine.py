@@ -55,13 +55,13 @@ def check_document(document: Document, entries: Sequence[CatalogEntry]) -> Check
     """Run `entries` over every unit of `document`."""
     findings: list[Finding] = []
     errors: list[FileError] = []
-    rules: dict[str, Rule] = {}
+    rules: dict[str, Rule | None] = {}
 
-    def rule_for(entry: CatalogEntry) -> Rule:
-        rule = rules.get(entry.id)
-        if rule is None:
-            rule = rules[entry.id] = rule_class(entry)(entry, document.path, findings.append)
-        return rule
+    def rule_for(entry: CatalogEntry) -> Rule | None:
+        if entry.id not in rules:
+            rule = rule_class(entry)(entry, document, findings.append)
+            rules[entry.id] = rule if rule.applies() else None
+        return rules[entry.id]
 
     with warnings.catch_warnings():
         # CPython warns about odd string escapes while parsing ('data\images'); those are ours to report.
@@ -82,8 +82,10 @@ def check_document(document: Document, entries: Sequence[CatalogEntry]) -> Check
                 continue
             if not triggered:
                 continue
+            active = [rule for entry in triggered if (rule := rule_for(entry)) is not None]
+            if not active:
+                continue
             context = UnitContext(unit, scanned, python, dedent, dedented_lines)
-            active = [rule_for(entry) for entry in triggered]
             for rule in active:
                 rule.begin_unit(context)
             for escape in scanned.escapes:
@@ -95,7 +97,8 @@ def check_document(document: Document, entries: Sequence[CatalogEntry]) -> Check
                 if problem is not None:
                     errors.append(_unit_error(document, unit, problem))
         for rule in rules.values():
-            rule.end_document()
+            if rule is not None:
+                rule.end_document()
     findings.sort(key=lambda finding: finding.sort_key)
     return CheckResult(tuple(findings), tuple(errors))
 

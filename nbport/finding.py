@@ -24,22 +24,40 @@ class Edit:
     replacement: str
 
 
+@dataclass(frozen=True, order=True)
+class MetadataEdit:
+    """Set one string in a notebook's top-level `metadata`: `keys` is the path below it.
+
+    `MetadataEdit(("colab", "gpuType"), "T4")` sets `metadata.colab.gpuType`, creating the `colab`
+    object if the notebook has none. Only notebooks have metadata (see
+    `nbport.documents.base.MetadataDocument`).
+    """
+
+    keys: tuple[str, ...]
+    value: str
+
+
 @dataclass(frozen=True)
 class Fix:
-    """The edits that fix one finding, applied together or not at all."""
+    """The edits that fix one finding, applied together or not at all.
+
+    `edits` change the text of the finding's unit; `metadata` changes the notebook's own metadata
+    (a fix may have either or both).
+    """
 
     edits: tuple[Edit, ...]
     safety: FixSafety
+    metadata: tuple[MetadataEdit, ...] = ()
 
     @property
     def start(self) -> int:
-        """The first offset any edit touches."""
-        return min(edit.start for edit in self.edits)
+        """The first offset any edit touches (0 for a fix that only edits metadata)."""
+        return min((edit.start for edit in self.edits), default=0)
 
     @property
     def end(self) -> int:
-        """The last offset any edit touches."""
-        return max(edit.end for edit in self.edits)
+        """The last offset any edit touches (0 for a fix that only edits metadata)."""
+        return max((edit.end for edit in self.edits), default=0)
 
 
 @dataclass(frozen=True, order=True)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from nbport.documents.base import Unit
-from nbport.finding import Edit, Finding, Fix, FixSafety, Location
+from nbport.documents.base import Document, Unit
+from nbport.finding import Edit, Finding, Fix, FixSafety, Location, MetadataEdit
 from nbport.positions import LineIndex
 
 if TYPE_CHECKING:
@@ -70,11 +69,22 @@ class Rule:
     #: Whether the engine must parse triggered units with libcst for this rule.
     uses_syntax: ClassVar[bool] = False
 
-    def __init__(self, entry: CatalogEntry, path: Path, collect: Callable[[Finding], None]) -> None:
+    def __init__(
+        self, entry: CatalogEntry, document: Document, collect: Callable[[Finding], None]
+    ) -> None:
         self.entry = entry
-        self.path = path
+        self.document = document
+        self.path = document.path
         self._collect = collect
         self.context: UnitContext | None = None
+
+    def applies(self) -> bool:
+        """Whether the rule has anything to look for in `self.document`; the engine drops it if not.
+
+        Decided once per document, when the rule first triggers (e.g. a rule about notebook
+        metadata has nothing to say about a script).
+        """
+        return True
 
     def begin_unit(self, context: UnitContext) -> None:
         """Called before the hooks run on a unit."""
@@ -93,10 +103,12 @@ class Rule:
         message: str,
         *,
         edits: Sequence[Edit] = (),
+        metadata: Sequence[MetadataEdit] = (),
         safety: FixSafety | None = None,
         context: UnitContext | None = None,
     ) -> None:
-        """Report a finding over `text[start:end]` of the unit, fixed by `edits` if any.
+        """Report a finding over `text[start:end]` of the unit, fixed by `edits` (and `metadata`
+        edits of the notebook) if any.
 
         `safety` defaults to the catalog's; a catalog entry whose fix is `none` never carries a fix.
         """
@@ -104,8 +116,9 @@ class Rule:
         assert where is not None, "report() outside a unit"
         chosen = safety or self.entry.fix
         fix = None
-        if edits and chosen is not FixSafety.NONE and self.entry.fix is not FixSafety.NONE:
-            fix = Fix(tuple(sorted(edits)), chosen)
+        fixable = chosen is not FixSafety.NONE and self.entry.fix is not FixSafety.NONE
+        if (edits or metadata) and fixable:
+            fix = Fix(tuple(sorted(edits)), chosen, tuple(metadata))
         self._collect(
             Finding(
                 rule=self.entry.id,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from nbport.documents.base import Document, DocumentError, read_file
 
@@ -30,11 +31,22 @@ def document_from_bytes(path: Path, raw: bytes) -> Document:
     raise DocumentError(f"not a notebook or Python script (nbport reads {', '.join(SUFFIXES)})")
 
 
-def document_from_cells(cells: Sequence[str], layout: str, path: Path | None = None) -> Document:
+def document_from_cells(
+    cells: Sequence[str],
+    layout: str,
+    path: Path | None = None,
+    metadata: Mapping[str, Any] | None = None,
+) -> Document:
     """A document holding `cells`: a one-code-cell-per-entry notebook, a plain script, or a percent script.
 
     Used for catalog examples and `nbport.api.check_source`. A plain script takes exactly one cell.
+    `metadata` (by default that of `cells` when it is a catalog `Cells`) adds top-level notebook
+    metadata keys after the default `kernelspec`; only a notebook has any.
     """
+    if metadata is None:
+        metadata = getattr(cells, "metadata", None)
+    if metadata and layout != "notebook":
+        raise ValueError(f"a {layout} document has no notebook metadata")
     if layout == "notebook":
         notebook = {
             "cells": [
@@ -49,7 +61,8 @@ def document_from_cells(cells: Sequence[str], layout: str, path: Path | None = N
                 for number, source in enumerate(cells, start=1)
             ],
             "metadata": {
-                "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}
+                "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+                **(metadata or {}),
             },
             "nbformat": 4,
             "nbformat_minor": 5,

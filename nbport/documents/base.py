@@ -6,7 +6,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from nbport.finding import MetadataEdit
 
 
 class DocumentError(Exception):
@@ -90,4 +93,25 @@ class Document(Protocol):
 
     def dump(self) -> bytes:
         """The file's bytes; equal to `raw` when nothing changed."""
+        ...
+
+
+@runtime_checkable
+class MetadataDocument(Document, Protocol):
+    """A document with document-level metadata that fixes may edit: notebooks, not scripts.
+
+    An optional capability: `nbport.api.fix_document` applies a fix's `MetadataEdit`s only to
+    documents that have it, and rules that need metadata report nothing for the others.
+    """
+
+    @property
+    def metadata(self) -> Mapping[str, Any]:
+        """The document's top-level metadata, read-only."""
+        ...
+
+    def with_metadata(self, edits: Sequence[MetadataEdit]) -> MetadataDocument:
+        """A new document with each edit's string set in the metadata; `self` if none changes it.
+
+        Only the bytes of each set value (or each inserted member) differ from this file.
+        """
         ...

@@ -518,3 +518,165 @@ def decoded_tokens(text: str, value: ValueSpan) -> dict[str, str]:
     for start, end in value.items or ():
         tokens.setdefault(scanstring(text, start + 1)[0], text[start:end])
     return tokens
+
+
+# --- Setting a member of an object ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Member:
+    """One member of an object in the text."""
+
+    key: str
+    key_start: int
+    #: Offset just after the key's closing quote.
+    key_end: int
+    value_start: int
+    value_end: int
+
+
+#: A value `set_member` can write: a string, or objects of them for members it has to create.
+NewValue = str | Mapping[str, "NewValue"]
+
+
+def set_member(
+    text: str, keys: Sequence[str], value: str, style: StringStyle, inline_space: str | None
+) -> tuple[int, int, str] | None:
+    """The one edit of JSON `text` that makes the member at `keys` hold the string `value`.
+
+    `keys` is a path of object keys from the top-level object. The edit is `(start, end,
+    replacement)` for `text[start:end]`, or None when the member already holds `value`. An existing
+    member keeps its place and only its value is replaced; a missing one is appended to the
+    deepest object of the path that exists, with new objects for the rest of the path, written the
+    way the file writes that object's other members (separators, indent, one line or many).
+    `inline_space` is the whitespace the file puts after a comma on one line, if known. Raises
+    `ValueError` when a value on the path is not an object.
+    """
+    if not keys:
+        raise ValueError("set_member needs at least one key")
+    walker = _Walker(text, every_object=False)
+    pos = walker._space(0)
+    # Each object on the path so far: (offset of its `{`, its members).
+    path: list[tuple[int, list[_Member]]] = []
+    member: _Member | None = None
+    for depth, key in enumerate(keys):
+        if text[pos] != "{":
+            where = ".".join(keys[:depth]) or "the top-level value"
+            raise ValueError(f"{where} is not an object")
+        members, end = _object_members(walker, pos)
+        path.append((pos, members))
+        found = [candidate for candidate in members if candidate.key == key]
+        if not found:
+            new_value: NewValue = value
+            for inner in reversed(keys[depth + 1 :]):
+                new_value = {inner: new_value}
+            return _insert_member(text, path, end, key, new_value, style, inline_space)
+        member = found[-1]  # json.loads keeps the last of repeated keys
+        pos = member.value_start
+    assert member is not None
+    if text[pos] == '"' and scanstring(text, pos + 1)[0] == value:
+        return None
+    return member.value_start, member.value_end, style.encode(value)
+
+
+def _object_members(walker: _Walker, pos: int) -> tuple[list[_Member], int]:
+    """The members of the object at `pos`, and its end."""
+    text = walker._text
+    members: list[_Member] = []
+
+    def on_member(key: str, key_start: int, value: int) -> int:
+        end = walker.skip(value)
+        key_end = scanstring(text, key_start + 1)[1]
+        members.append(_Member(key, key_start, key_end, value, end))
+        return end
+
+    return members, walker.members(pos, on_member)
+
+
+def _insert_member(
+    text: str,
+    path: Sequence[tuple[int, Sequence[_Member]]],
+    end: int,
+    key: str,
+    value: NewValue,
+    style: StringStyle,
+    inline_space: str | None,
+) -> tuple[int, int, str]:
+    """The edit appending member `key` to the last object of `path`, which ends at `end`."""
+    start, members = path[-1]
+    newline = _newline_before(text, end)
+    # The file is written on many lines when its top-level object's first key starts a line.
+    top_start, top_members = path[0]
+    top_prefix = text[top_start + 1 : top_members[0].key_start] if top_members else ""
+    many_lines = "\n" in top_prefix or "\r" in top_prefix
+    colon = _colon(text, path)
+    unit = _indent_unit(text, path, top_prefix)
+    inline_separator = _inline_separator(text, path, inline_space)
+
+    def written(value: NewValue, indent: str) -> str:
+        if isinstance(value, str):
+            return style.encode(value)
+        inner = indent + unit
+        parts = [style.encode(name) + colon + written(item, inner) for name, item in value.items()]
+        if not many_lines:
+            return "{" + inline_separator.join(parts) + "}"
+        return "{" + newline + inner + ("," + newline + inner).join(parts) + newline + indent + "}"
+
+    if not members:
+        # `{}` shows nothing of its layout: write the whole object again, as the file would.
+        indent = _leading_space(text, start)
+        return start, end, written({key: value}, indent)
+    last = members[-1]
+    if len(members) > 1:
+        between = Counter(text[a.value_end : b.key_start] for a, b in pairwise(members))
+        separator = between.most_common(1)[0][0]
+    else:
+        prefix = text[start + 1 : last.key_start]
+        separator = "," + prefix if "\n" in prefix else inline_separator
+    # The new member's line starts the way the separator ends (nothing on one line).
+    member_indent = separator[max(separator.rfind("\n"), separator.rfind("\r")) + 1 :]
+    if member_indent.strip(" \t"):
+        member_indent = ""
+    member = style.encode(key) + colon + written(value, member_indent)
+    return last.value_end, last.value_end, separator + member
+
+
+def _inline_separator(
+    text: str, path: Sequence[tuple[int, Sequence[_Member]]], inline_space: str | None
+) -> str:
+    """What the file writes between two members on one line: `, ` (Python's default) or `,`."""
+    for _start, members in reversed(path):
+        for first, second in pairwise(members):
+            between = text[first.value_end : second.key_start]
+            if "\n" not in between and "\r" not in between:
+                return between
+    return "," + (inline_space if inline_space is not None else " ")
+
+
+def _colon(text: str, path: Sequence[tuple[int, Sequence[_Member]]]) -> str:
+    """What the file writes between a key and its value, from the nearest object that shows it."""
+    for _start, members in reversed(path):
+        for member in members:
+            return text[member.key_end : member.value_start]
+    return ": "
+
+
+def _indent_unit(text: str, path: Sequence[tuple[int, Sequence[_Member]]], top_prefix: str) -> str:
+    """One level of indent: how much deeper the nearest object's keys stand than its `{` line."""
+    for start, members in reversed(path):
+        if not members:
+            continue
+        outer = _leading_space(text, start)
+        inner = _line_indent(text, members[0].key_start)
+        if inner is not None and inner.startswith(outer) and len(inner) > len(outer):
+            return inner[len(outer) :]
+    return top_prefix[max(top_prefix.rfind("\n"), top_prefix.rfind("\r")) + 1 :]
+
+
+def _leading_space(text: str, offset: int) -> str:
+    """The spaces and tabs that begin the line holding `offset`."""
+    line_start = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+    line_end = line_start
+    while line_end < offset and text[line_end] in " \t":
+        line_end += 1
+    return text[line_start:line_end]

@@ -13,6 +13,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from nbport.documents.base import DocumentError, DocumentNotice, EscapeStyle, Unit, read_file
@@ -25,11 +26,14 @@ from nbport.documents.json_layout import (
     encode_source,
     loads_counting_duplicates,
     read_layout,
+    set_member,
 )
 from nbport.positions import LineIndex
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
+
+    from nbport.finding import MetadataEdit
 
 _BOM = b"\xef\xbb\xbf"
 _SUPPORTED_VERSIONS = (3, 4)
@@ -127,6 +131,12 @@ class NotebookDocument:
         import nbformat
 
         return nbformat.from_dict(self._data)
+
+    @property
+    def metadata(self) -> Mapping[str, Any]:
+        """The notebook's top-level metadata (read-only: change it with `with_metadata`)."""
+        metadata = self._data.get("metadata")
+        return MappingProxyType(metadata if isinstance(metadata, dict) else {})
 
     def units(self) -> Sequence[Unit]:
         """One unit per code cell, numbered by its place among all cells."""
@@ -285,6 +295,40 @@ class NotebookDocument:
             style=self._string_style,
         )
 
+    def with_metadata(self, edits: Sequence[MetadataEdit]) -> NotebookDocument:
+        """A new notebook in which each edit's string is set in the top-level `metadata`.
+
+        Only the bytes of each value set are replaced; a missing member is inserted after the last
+        member of its object (`metadata`, or `metadata.colab` when that exists), written in the
+        file's own style (separators, indent, one line or many), the way Colab appends the keys it
+        adds. Nothing else of the file is re-serialised. Returns `self` when every value is already
+        set. Raises `DocumentError` when a value on an edit's path is not an object.
+        """
+        text = self._text
+        data = self._data
+        for edit in edits:
+            keys = ("metadata", *edit.keys)
+            try:
+                change = set_member(
+                    text, keys, edit.value, self._string_style, self._layout.inline_space
+                )
+            except ValueError as error:
+                raise DocumentError(f"cannot set metadata.{'.'.join(edit.keys)}: {error}") from None
+            if change is None:
+                continue
+            start, end, replacement = change
+            text = text[:start] + replacement + text[end:]
+            data = _with_value(data, keys, edit.value)
+        if text == self._text:
+            return self
+        raw = (_BOM if self.raw.startswith(_BOM) else b"") + text.encode("utf-8")
+        notices = self._notices
+        if any(notice.blocks_writing for notice in notices):
+            notices = (_duplicate_notice(text),)
+        return NotebookDocument(
+            self.path, raw, text=text, data=data, notices=notices, style=self._string_style
+        )
+
     def dump(self) -> bytes:
         """The file's bytes: `raw` itself when nothing changed."""
         return self.raw
@@ -390,6 +434,15 @@ def _with_cells(data: dict[str, Any], replaced: Mapping[int, dict[str, Any]]) ->
         position += len(sheet_cells)
         sheets.append({**sheet, "cells": sheet_cells} if "cells" in sheet else sheet)
     return {**data, "worksheets": sheets}
+
+
+def _with_value(data: Mapping[str, Any], keys: Sequence[str], value: str) -> dict[str, Any]:
+    """A copy of `data` with the string at the path `keys` set, objects on the way copied or made."""
+    first, *rest = keys
+    inner = data.get(first)
+    if rest:
+        return {**data, first: _with_value(inner if isinstance(inner, dict) else {}, rest, value)}
+    return {**data, first: value}
 
 
 def _split_like(old: Sequence[str], text: str) -> list[str]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
-from nbport.catalog import CatalogEntry
+from nbport.catalog import CatalogEntry, Cells
 
 
 def rule_table(entries: Iterable[CatalogEntry]) -> str:
@@ -39,11 +41,14 @@ def explain(entry: CatalogEntry) -> str:
         parts += ["", "Fix", _indent(entry.fix_note)]
     for number, example in enumerate(entry.examples, start=1):
         parts += ["", f"Example {number} ({example.format})", "  bad:"]
-        parts += [_indent(cell, 4) for cell in example.bad]
-        if example.fixed != example.bad:
-            parts += ["  fixed:"] + [_indent(cell, 4) for cell in example.fixed]
-        else:
+        parts += _side(example.bad)
+        if example.fixed == example.bad:
             parts.append("  (no automatic fix)")
+        elif tuple(example.fixed) == tuple(example.bad):
+            parts += ["  fixed: the same cells, with notebook metadata"]
+            parts.append(_indent(_metadata_text(example.fixed.metadata), 4))
+        else:
+            parts += ["  fixed:", *_side(example.fixed)]
     if entry.clean:
         parts += ["", "Not flagged"]
         for clean in entry.clean:
@@ -51,6 +56,17 @@ def explain(entry: CatalogEntry) -> str:
             if clean.note:
                 parts.append(_indent(f"({clean.note})", 4))
     return "\n".join(parts)
+
+
+def _side(cells: Cells) -> list[str]:
+    lines = [_indent(cell, 4) for cell in cells]
+    if cells.metadata:
+        lines += ["    with notebook metadata:", _indent(_metadata_text(cells.metadata), 6)]
+    return lines
+
+
+def _metadata_text(metadata: Mapping[str, Any] | None) -> str:
+    return json.dumps(metadata or {}, indent=1, ensure_ascii=False)
 
 
 def _indent(text: str, spaces: int = 2) -> str:

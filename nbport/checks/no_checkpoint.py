@@ -1,0 +1,361 @@
+"""NBP302 no-checkpoint: a long training run that saves nothing while it runs."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+
+from nbport.rule import UnitContext
+from nbport.syntax_rule import SyntaxRule
+
+#: A run of at least this many epochs is long enough to lose to a runtime reset. The default; a
+#: configuration layer sets `NoCheckpointRule.min_epochs` (read from here when a rule is made).
+MIN_EPOCHS = 10
+
+#: Keras callbacks known to save nothing: with only these, `fit` keeps no state while it runs.
+#: Any other callback (a class of your own, `WandbCallback`, a function's result) may save, and gets
+#: the benefit of the doubt.
+NON_SAVING_CALLBACKS = frozenset(
+    {
+        "EarlyStopping",
+        "TensorBoard",
+        "ReduceLROnPlateau",
+        "LearningRateScheduler",
+        "CSVLogger",
+        "History",
+        "ProgbarLogger",
+        "TerminateOnNaN",
+        "LambdaCallback",
+        "RemoteMonitor",
+        "BaseLogger",
+        "EpochDots",  # tensorflow_docs.modeling
+        "TqdmCallback",
+    }
+)
+#: A call that saves state: `torch.save`, `model.save(...)`, `save_weights`, `ckpt_manager.save()`,
+#: `save_checkpoint(...)`, `checkpoint.write(...)`, `pickle.dump(...)`.
+_SAVING_CALL = re.compile(r"save|checkpoint|ckpt|dump", re.IGNORECASE)
+#: Calls that train: `loss.backward()`, `optimizer.step()` (see `_OPTIMIZER`), `apply_gradients`,
+#: `model.train_on_batch(...)`, `train_step(...)`. Not `fit`: scikit-learn's `warm_start` loops call
+#: it once per epoch for a few seconds of work.
+_TRAINING_CALLS = {
+    "backward",
+    "step",
+    "apply_gradients",
+    "train_on_batch",
+    "train_step",
+}
+#: Whose `.step()` is a training step: an optimizer, a scheduler, a gradient scaler, an accelerator
+#: (not `env.step(action)` or `game.step()`, which play a game).
+_OPTIMIZER = re.compile(r"(optim|(^|[._])opt|sched|scaler|(^|[._])lr|accelerator)\w*\.step$", re.I)
+#: Wrappers that iterate over their argument unchanged: `tqdm(range(n))`, `enumerate(range(n))`.
+_ITERATION_WRAPPERS = {"tqdm", "tqdm_notebook", "enumerate"}
+#: The keyword a Trainer takes its arguments in, and the argument classes whose `save_strategy`
+#: decides whether it saves.
+_TRAINING_ARGUMENTS = re.compile(r"TrainingArguments$|TrainingConfig$|SFTConfig$|Config$")
+
+#: How to save while training, shown in the messages (the catalog's fix note has the full recipe).
+_REMEDY_KERAS = (
+    "with Drive mounted, pass "
+    "`callbacks=[keras.callbacks.BackupAndRestore('/content/drive/MyDrive/train_backup')]`"
+)
+_REMEDY_LOOP = (
+    "with Drive mounted, call "
+    "`torch.save(model.state_dict(), '/content/drive/MyDrive/checkpoint.pt')` inside the loop"
+)
+_LOST = "a Colab runtime ends after 12 hours at most (sooner when idle) and takes the run with it"
+
+
+@dataclass
+class _Loop:
+    """A `for epoch in range(N)` loop being visited."""
+
+    node: cst.For
+    epochs: int
+    trains: bool = False
+    saves: bool = False
+
+
+@dataclass
+class _Scope:
+    """Names bound to literals (or to calls) in one function, or at module level."""
+
+    values: dict[str, cst.BaseExpression] = field(default_factory=dict)
+
+
+class NoCheckpointRule(SyntaxRule):
+    """Flags `fit(epochs>=N)` without a checkpointing callback, epoch loops that never save, and
+    Trainers whose arguments turn saving off."""
+
+    id = "NBP302"
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.min_epochs = MIN_EPOCHS
+        # Module-level bindings live as long as the document: a notebook's cells share them.
+        self._scopes: list[_Scope] = [_Scope()]
+        self._loops: list[_Loop] = []
+        #: Classes defined in this file: True when their code saves something.
+        self._classes: dict[str, bool] = {}
+        self._class_stack: list[tuple[str, list[bool]]] = []
+
+    def begin_unit(self, context: UnitContext) -> None:
+        """A new unit starts at module level."""
+        super().begin_unit(context)
+        del self._scopes[1:]
+        self._loops = []
+        self._class_stack = []
+
+    # -- bindings
+
+    def _bind(
+        self, target: cst.BaseAssignTargetExpression, value: cst.BaseExpression | None
+    ) -> None:
+        scope = self._scopes[-1].values
+        if isinstance(target, cst.Name):
+            if value is None:
+                scope.pop(target.value, None)
+            else:
+                scope[target.value] = value
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            values = (
+                [element.value for element in value.elements]
+                if isinstance(value, (cst.Tuple, cst.List))
+                and len(value.elements) == len(target.elements)
+                else [None] * len(target.elements)
+            )
+            for element, item in zip(target.elements, values, strict=True):
+                self._bind(element.value, item)  # type: ignore[arg-type]
+
+    def _lookup(self, name: str) -> cst.BaseExpression | None:
+        for scope in reversed(self._scopes):
+            if name in scope.values:
+                return scope.values[name]
+        return None
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        """`EPOCHS = 50`, `cp = ModelCheckpoint(...)`, `args = TrainingArguments(...)`."""
+        for target in node.targets:
+            self._bind(target.target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        """`EPOCHS: int = 50`."""
+        self._bind(node.target, node.value)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        """`EPOCHS += 10`: no longer a known literal."""
+        self._bind(node.target, None)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        """A function has its own names."""
+        self._scopes.append(_Scope())
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        """Back to the enclosing names."""
+        self._scopes.pop()
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        """A class of the file, maybe a Keras callback: remember whether its code saves."""
+        self._class_stack.append((node.name.value, [False]))
+        self._scopes.append(_Scope())
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        """Record the class."""
+        self._scopes.pop()
+        name, saves = self._class_stack.pop()
+        self._classes[name] = saves[0]
+
+    def _int(self, node: cst.BaseExpression | None, depth: int = 0) -> int | None:
+        """The value of an integer literal, a name bound to one, or `+ - *` of those."""
+        if node is None or depth > 5:
+            return None
+        if isinstance(node, cst.Integer):
+            return int(node.evaluated_value)
+        if isinstance(node, cst.Name):
+            return self._int(self._lookup(node.value), depth + 1)
+        if isinstance(node, cst.BinaryOperation):
+            left, right = self._int(node.left, depth + 1), self._int(node.right, depth + 1)
+            if left is None or right is None:
+                return None
+            if isinstance(node.operator, cst.Add):
+                return left + right
+            if isinstance(node.operator, cst.Subtract):
+                return left - right
+            if isinstance(node.operator, cst.Multiply):
+                return left * right
+        return None
+
+    # -- loops
+
+    def visit_For(self, node: cst.For) -> None:
+        """`for epoch in range(EPOCHS):` starts a loop to watch; other loops rebind their target."""
+        epochs = self._loop_epochs(node)
+        if epochs is not None:
+            self._loops.append(_Loop(node, epochs))
+        self._bind(node.target, None)
+
+    def leave_For(self, original_node: cst.For) -> None:
+        """Report an epoch loop that trains but never saves."""
+        if not self._loops or self._loops[-1].node is not original_node:
+            return
+        loop = self._loops.pop()
+        if loop.trains and not loop.saves and loop.epochs >= self.min_epochs:
+            self.report_node(
+                original_node,
+                f"this {loop.epochs}-epoch training loop saves nothing inside the loop: {_LOST}; "
+                + _REMEDY_LOOP,
+            )
+
+    def _loop_epochs(self, node: cst.For) -> int | None:
+        """N for `for epoch in range(N)` (or `range(1, N + 1)`, `tqdm(range(N))`, `trange(N)`),
+        when the loop counts epochs (its variable or its bound says so) and N is known."""
+        iterable = node.iter
+        while (
+            isinstance(iterable, cst.Call)
+            and (get_full_name_for_node(iterable.func) or "").rpartition(".")[2]
+            in _ITERATION_WRAPPERS
+            and iterable.args
+        ):
+            iterable = iterable.args[0].value
+        if not isinstance(iterable, cst.Call):
+            return None
+        function = (get_full_name_for_node(iterable.func) or "").rpartition(".")[2]
+        if function not in ("range", "trange") or not iterable.args:
+            return None
+        arguments = [argument.value for argument in iterable.args if argument.keyword is None]
+        if not arguments or len(arguments) > 3:
+            return None
+        bound = arguments[0] if len(arguments) == 1 else arguments[1]
+        if not (_counts_epochs(node.target) or _counts_epochs(bound)):
+            return None
+        stop = self._int(bound)
+        start = 0 if len(arguments) == 1 else self._int(arguments[0])
+        if stop is None or start is None:
+            return None
+        return stop - start
+
+    # -- calls
+
+    def visit_Call(self, node: cst.Call) -> None:
+        """Training and saving calls inside watched loops; `fit(...)` and `Trainer(...)` calls."""
+        name = get_full_name_for_node(node.func) or ""
+        leaf = name.rpartition(".")[2]
+        if self._loops:
+            if leaf in _TRAINING_CALLS and (leaf != "step" or _OPTIMIZER.search(name)):
+                for loop in self._loops:
+                    loop.trains = True
+            if _SAVING_CALL.search(name):
+                for loop in self._loops:
+                    loop.saves = True
+        if self._class_stack and _SAVING_CALL.search(name):
+            self._class_stack[-1][1][0] = True
+        if isinstance(node.func, cst.Attribute) and leaf in ("fit", "fit_generator"):
+            self._check_fit(node, leaf)
+        elif leaf.endswith("Trainer"):
+            self._check_trainer(node, leaf)
+
+    def _check_fit(self, node: cst.Call, method: str) -> None:
+        arguments = {
+            argument.keyword.value: argument.value
+            for argument in node.args
+            if argument.keyword is not None
+        }
+        epochs_node = arguments.get("epochs", arguments.get("nb_epoch"))
+        epochs = self._int(epochs_node)
+        if epochs is None or epochs - self._int_or_zero(arguments.get("initial_epoch")) < (
+            self.min_epochs
+        ):
+            return
+        callbacks = arguments.get("callbacks")
+        if callbacks is not None and not self._saves_nothing(callbacks):
+            return
+        self.report_node(
+            node,
+            f"`{method}` runs {epochs} epochs and saves nothing until it returns: {_LOST}; "
+            + _REMEDY_KERAS,
+        )
+
+    def _int_or_zero(self, node: cst.BaseExpression | None) -> int:
+        value = self._int(node)
+        return value or 0
+
+    def _saves_nothing(self, callbacks: cst.BaseExpression, depth: int = 0) -> bool:
+        """Whether every callback is known to save nothing (an empty list included)."""
+        if depth > 5:
+            return False
+        if isinstance(callbacks, cst.Name):
+            if callbacks.value == "None":
+                return True
+            bound = self._lookup(callbacks.value)
+            return bound is not None and self._saves_nothing(bound, depth + 1)
+        if isinstance(callbacks, (cst.List, cst.Tuple)):
+            return all(
+                not isinstance(element, cst.StarredElement)
+                and self._saves_nothing(element.value, depth + 1)
+                for element in callbacks.elements
+            )
+        if isinstance(callbacks, cst.Call):
+            leaf = (get_full_name_for_node(callbacks.func) or "").rpartition(".")[2]
+            if leaf in NON_SAVING_CALLBACKS:
+                return True
+            return self._classes.get(leaf) is False  # a class of this file that saves nothing
+        return False
+
+    def _check_trainer(self, node: cst.Call, leaf: str) -> None:
+        """`Trainer(..., enable_checkpointing=False)` (Lightning), or a Hugging Face Trainer whose
+        `args` say `save_strategy="no"`."""
+        for argument in node.args:
+            keyword = argument.keyword.value if argument.keyword else None
+            if keyword in ("enable_checkpointing", "checkpoint_callback") and _is_false(
+                argument.value
+            ):
+                self.report_node(
+                    node,
+                    f"`{leaf}({keyword}=False)` saves nothing while it trains: {_LOST}; "
+                    "keep checkpointing on and set `default_root_dir` under /content/drive/MyDrive",
+                )
+                return
+        positional = [argument.value for argument in node.args if argument.keyword is None]
+        keywords = {
+            argument.keyword.value: argument.value for argument in node.args if argument.keyword
+        }
+        training_arguments = keywords.get("args", positional[1] if len(positional) > 1 else None)
+        if isinstance(training_arguments, cst.Name):
+            training_arguments = self._lookup(training_arguments.value)
+        if not isinstance(training_arguments, cst.Call):
+            return
+        class_name = (get_full_name_for_node(training_arguments.func) or "").rpartition(".")[2]
+        if not _TRAINING_ARGUMENTS.search(class_name):
+            return
+        for argument in training_arguments.args:
+            if argument.keyword is not None and argument.keyword.value == "save_strategy":
+                if _is_no(argument.value):
+                    self.report_node(
+                        node,
+                        f'`{leaf}` with `save_strategy="no"` saves nothing while it trains: {_LOST}; '
+                        'use `save_strategy="epoch"` with `output_dir` under /content/drive/MyDrive',
+                    )
+                return
+
+
+def _counts_epochs(node: cst.BaseExpression | cst.BaseAssignTargetExpression) -> bool:
+    """`epoch`, `n_epochs`, `EPOCHS + 1`: a name that counts epochs (not `steps_per_epoch`)."""
+    for name in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", cst.Module([]).code_for_node(node)):
+        lowered = name.lower()
+        if "epoch" in lowered and "per_epoch" not in lowered and "step" not in lowered:
+            return True
+    return False
+
+
+def _is_false(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "False"
+
+
+def _is_no(node: cst.BaseExpression) -> bool:
+    """`"no"`, or `IntervalStrategy.NO` / `SaveStrategy.NO`."""
+    if isinstance(node, cst.SimpleString):
+        return node.evaluated_value == "no"
+    return isinstance(node, cst.Attribute) and node.attr.value == "NO"

@@ -1,0 +1,84 @@
+"""NBP401: the guards a Colab-aware notebook uses, and the imports nothing guards."""
+
+from __future__ import annotations
+
+import pytest
+
+from nbport.catalog import catalog_dir, parse_entry
+from nbport.documents import document_from_cells
+from nbport.engine import check_document
+
+ENTRY = parse_entry(catalog_dir() / "NBP401-colab-only-import.toml")
+
+
+def labels(cells: list[str], layout: str = "notebook") -> list[str]:
+    result = check_document(document_from_cells(cells, layout), [ENTRY])
+    assert result.errors == ()
+    return [finding.start.label() for finding in result.findings]
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        # The handsonml pattern: a Colab-only magic first, in a try that catches Exception.
+        [
+            "try:\n    %tensorflow_version 2.x\n    from google.colab import files\nexcept Exception:\n    pass"
+        ],
+        [
+            "try:\n    from google.colab import drive\nexcept (ImportError, OSError):\n    drive = None"
+        ],
+        [
+            "try:\n    import google.colab\nexcept ModuleNotFoundError:\n    pass\nelse:\n    from google.colab import auth"
+        ],
+        ["import os\nif 'COLAB_GPU' in os.environ:\n    from google.colab import auth"],
+        ["try: from google.colab import drive\nexcept ImportError: drive = None"],
+        ["if os.getenv('COLAB_RELEASE_TAG'):\n    from google.colab import userdata"],
+        [
+            "IN_COLAB = 'google.colab' in str(get_ipython())\nif IN_COLAB:\n    from google.colab import output"
+        ],
+        ["import os\nif os.path.isdir('/content'):\n    from google.colab import files"],
+        [
+            "on_gc = 'google.colab' in sys.modules",
+            "if not on_gc:\n    pass\nelse:\n    from google.colab import files",
+        ],
+        [
+            "def running_on_cloud():\n    try:\n        import google.colab\n        return True\n    except ImportError:\n        return False",
+            "cloud = running_on_cloud()\nif cloud:\n    from google.colab import files",
+        ],
+        ["files = __import__('google.colab.files') if IS_COLAB else None"],
+        ["if IS_COLAB:\n    %load_ext google.colab.data_table"],
+    ],
+)
+def test_guarded(cells: list[str]) -> None:
+    assert labels(cells) == []
+
+
+def test_the_handler_of_a_guard_is_not_guarded() -> None:
+    cells = [
+        "try:\n    import google.colab\nexcept ImportError:\n    from google.colab import files"
+    ]
+    assert labels(cells) == ["cell 1:4:5"]
+
+
+def test_a_test_for_something_else_is_no_guard() -> None:
+    cells = ["if torch.cuda.is_available():\n    from google.colab import files"]
+    assert labels(cells) == ["cell 1:2:5"]
+
+
+def test_each_import_form_is_flagged() -> None:
+    cells = [
+        "import google.colab.drive as d\nfrom google import colab\nfrom google.colab.patches import cv2_imshow"
+    ]
+    assert labels(cells) == ["cell 1:1:1", "cell 1:2:1", "cell 1:3:1"]
+
+
+def test_message_shows_the_statement_and_the_guard() -> None:
+    (finding,) = check_document(
+        document_from_cells(["from google.colab import (\n    drive,\n)"], "notebook"), [ENTRY]
+    ).findings
+    assert "`from google.colab import ( drive, )`" in finding.message
+    assert "except ImportError" in finding.message
+
+
+def test_plain_script() -> None:
+    assert labels(["import sys\nfrom google.colab import drive\n"], "script") == ["2:1"]

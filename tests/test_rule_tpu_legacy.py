@@ -1,0 +1,59 @@
+"""NBP203 tpu-legacy: each legacy TPU name reported once, and never by NBP202 too."""
+
+from __future__ import annotations
+
+from nbport.catalog import load_catalog
+from nbport.documents import document_from_cells
+from nbport.engine import check_document
+
+CATALOG = load_catalog()
+
+
+def found(code: str, *ids: str) -> list[tuple[str, str]]:
+    entries = [CATALOG[rule] for rule in ids or ("NBP203",)]
+    result = check_document(document_from_cells([code], "script"), entries)
+    return [(finding.start.label(), finding.rule) for finding in result.findings]
+
+
+def test_an_imported_converter_is_reported_where_it_is_used() -> None:
+    code = (
+        "from tensorflow.contrib.tpu import keras_to_tpu_model\n"
+        "tpu_model = keras_to_tpu_model(model)\n"
+    )
+    assert found(code, "NBP202", "NBP203") == [("2:13", "NBP203")]
+
+
+def test_the_seed_000_statement_gives_one_finding_per_legacy_piece() -> None:
+    code = (
+        "import os\nimport tensorflow as tf\n"
+        "tpu_model = tf.contrib.tpu.keras_to_tpu_model(model, "
+        "strategy=tf.contrib.tpu.TPUDistributionStrategy("
+        "tf.contrib.cluster_resolver.TPUClusterResolver(tpu='grpc://' + os.environ['COLAB_TPU_ADDR'])))\n"
+    )
+    assert found(code, "NBP202", "NBP203") == [
+        ("3:13", "NBP203"),
+        ("3:63", "NBP203"),
+        ("3:102", "NBP203"),
+        ("3:176", "NBP203"),
+    ]
+
+
+def test_other_tf_contrib_tpu_names_stay_with_nbp202() -> None:
+    code = "import tensorflow as tf\nconfig = tf.contrib.tpu.RunConfig()\n"
+    assert found(code, "NBP202", "NBP203") == [("2:10", "NBP202")]
+
+
+def test_the_address_variable_in_any_lookup() -> None:
+    code = "import os\naddress = os.getenv(\"COLAB_TPU_ADDR\", '')\nname = 'COLAB_TPU_ADDRESS'\n"
+    assert found(code) == [("2:21", "NBP203")]
+
+
+def test_the_message_gives_the_tf2_recipe() -> None:
+    result = check_document(
+        document_from_cells(["x = tf.contrib.tpu.keras_to_tpu_model(m)"], "script"),
+        [CATALOG["NBP203"]],
+    )
+    (finding,) = result.findings
+    assert "TPUClusterResolver(tpu='local')" in finding.message
+    assert "tf.distribute.TPUStrategy(resolver)" in finding.message
+    assert "nbport rules NBP203" in finding.message
