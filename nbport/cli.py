@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -200,6 +201,141 @@ def rules(
             typer.echo(explain(entry))
             return
     raise typer.BadParameter(f"no rule {wanted!r}; `nbport rules` lists them", param_hint="RULE")
+
+
+class UrlFormat(str, Enum):
+    """`nbport url --format`: a bare URL or an "Open In Colab" badge."""
+
+    url = "url"
+    markdown = "markdown"
+    html = "html"
+
+
+@app.command()
+def url(
+    targets: Annotated[
+        list[str],
+        typer.Argument(
+            help=(
+                "GitHub file URLs (scheme and www. optional), raw.githubusercontent.com or gist"
+                " URLs, Colab URLs, or notebooks and directories in a git clone."
+            ),
+            show_default=False,
+        ),
+    ],
+    form: Annotated[
+        UrlFormat,
+        typer.Option(
+            "--format",
+            help="Print the bare URL, or an 'Open In Colab' badge in Markdown or HTML.",
+            case_sensitive=False,
+        ),
+    ] = UrlFormat.url,
+    reverse: Annotated[
+        bool,
+        typer.Option("--reverse", help="Print the GitHub URL instead (of a Colab URL, a path...)."),
+    ] = False,
+    remote: Annotated[
+        str | None,
+        typer.Option(
+            "--remote",
+            help=(
+                "For local paths: the git remote whose GitHub repository to link to (default:"
+                " origin), or its URL, or OWNER/REPO."
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    ref: Annotated[
+        str | None,
+        typer.Option(
+            "--ref",
+            help=(
+                "For local paths: the branch, tag or commit to link to (default: the checked-out"
+                " branch; needed when HEAD is detached)."
+            ),
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Print the Colab URL of each notebook, one per line: opens the file GitHub shows.
+
+    A local path is placed on GitHub from its clone: owner and repository from the `origin`
+    remote, the checked-out branch, the path from the repository root. A directory gives one URL
+    per notebook git tracks in it. Nothing is fetched from the network. A target that has no Colab
+    URL (another host, no GitHub remote, not a notebook) gets one line `target: error: <why>` on
+    stderr, and the others still print. Exit code 0 when every target gave a URL, 2 otherwise.
+    """
+    from nbport.colab import BadgeFormat, colab_urls
+
+    if reverse and form is not UrlFormat.url:
+        raise typer.BadParameter(
+            "a badge opens Colab, so it cannot hold a GitHub URL; drop --format or --reverse",
+            param_hint="--format/--reverse",
+        )
+    failed = False
+    for line in colab_urls(
+        targets, form=BadgeFormat(form.value), reverse=reverse, remote=remote, ref=ref
+    ):
+        if line.error is not None:
+            failed = True
+            typer.echo(f"{line.target}: error: {line.error}", err=True)
+        else:
+            typer.echo(line.text)
+    raise typer.Exit(2 if failed else 0)
+
+
+@app.command()
+def convert(
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="A .py script (plain or # %% percent format) or a .ipynb notebook.",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Where to write (a file, or a directory to put it in). Default: SOURCE with the other suffix.",
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite the destination if it exists.")
+    ] = False,
+    format_code: Annotated[
+        bool,
+        typer.Option(
+            "--format",
+            help="Run black's notebook mode over the code cells (pip install 'nbport\\[format]').",
+        ),
+    ] = False,
+) -> None:
+    """Turn a script into a Colab-ready notebook, or a notebook into a percent script.
+
+    `.py` → `.ipynb`: cells from `# %%` markers (`# %% \\[markdown]` for Markdown; a script without
+    markers is split the way jupytext splits it), commented magics (`# !pip install x`) restored,
+    kernelspec python3 and Colab metadata, and a GPU or TPU asked for when the code uses one (as
+    rule NBP301 decides). `.ipynb` → `.py`: a jupytext percent script, magics commented, that
+    converts back to the same code cells. Code is carried over unchanged unless --format. An
+    existing destination is never overwritten without --force. Exit code 0 when written, 1 when
+    written but a cell needs a look (listed on stderr), 2 when nothing was written.
+    """
+    from nbport.convert import ConvertError
+    from nbport.convert import convert as convert_file
+
+    try:
+        conversion = convert_file(source, output, force=force, format_code=format_code)
+    except ConvertError as error:
+        typer.echo(f"{source}: error: {error}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(conversion.summary())
+    for warning in conversion.warnings:
+        typer.echo(f"{warning.label()}: warning: {warning.message}", err=True)
+    raise typer.Exit(1 if conversion.warnings else 0)
 
 
 def main() -> None:
