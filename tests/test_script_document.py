@@ -270,3 +270,14 @@ def test_corpus_scripts_round_trip():
             assert document.with_sources({0: unit.text + "pass\n"}).dump() == raw + b"pass\n"
     assert loaded > 1100
     assert crlf > 300  # the corpus has hundreds of CRLF scripts: they must come back exactly
+
+
+def test_an_indented_commented_magic_keeps_the_percent_reading() -> None:
+    # jupytext would call this file "hydrogen" and leave the magic a comment, so that `try:` held
+    # only a comment; nbport reads the magic as commented and masks it, so the cell parses.
+    from nbport.api import check_source
+
+    text = "# %%\ntry:\n    # %tensorflow_version 2.x\nexcept Exception:\n    pass\n"
+    document = ScriptDocument.from_bytes(Path("colab.py"), text.encode())
+    assert [unit.escape_style for unit in document.units()] == [EscapeStyle.COMMENTED]
+    assert check_source(text[len("# %%\n") :], "percent").errors == ()

@@ -259,14 +259,17 @@ def _is_percent(lines: Sequence[str]) -> bool:
 def _has_live_magic(lines: Sequence[str]) -> bool:
     """jupytext's test for the hydrogen flavour: a magic that is not commented out.
 
-    jupytext reads such a file with `comment_magics` off, so `# !cmd` stays a comment there.
+    jupytext reads such a file with `comment_magics` off, so `# !cmd` stays a comment there. Unlike
+    jupytext, an indented commented magic (`    # %tensorflow_version 2.x` under `try:`, common in
+    Colab code) counts as commented: read as hydrogen, its `try:` would hold only a comment and the
+    cell would not parse (`nbport convert` reads such scripts the same way).
     """
     quotes = _QuoteTracker()
     for line in lines:
         quotes.read_line(line)
         if quotes.is_quoted():
             continue
-        if not line.startswith("#") and jupytext_is_magic(line):
+        if not line.lstrip().startswith("#") and jupytext_is_magic(line):
             return True
     return False
 
