@@ -100,7 +100,7 @@ class ScannedUnit:
     #: False when a cell magic hands the cell to another interpreter (`%%bash`, `%%html`, ...): the
     #: cell is then not Python and must not be parsed as such.
     is_python: bool
-    #: Pairs (text in `masked`, text in the original) for each masked escape; `unmask` uses them.
+    #: Pairs (text in `masked`, text in the original) for each masked escape.
     replacements: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
 
@@ -801,19 +801,3 @@ def _build(scanner: _Scanner) -> ScannedUnit:
         replacements.append((masked_fragment, original_fragment))
     pieces.append(text[copied:])
     return ScannedUnit(escapes, "".join(pieces), scanner.cell_magic, True, tuple(replacements))
-
-
-def unmask(masked: str, scanned: ScannedUnit) -> str | None:
-    """Put the escapes back into `masked` (possibly edited since `scan` made it).
-
-    As black does, each masked escape must still occur exactly once; otherwise None, and the caller
-    should leave the unit alone rather than guess.
-    """
-    if not scanned.is_python:
-        return None
-    result = masked
-    for masked_fragment, original in scanned.replacements:
-        if result.count(masked_fragment) != 1:
-            return None
-        result = result.replace(masked_fragment, original)
-    return result
