@@ -126,14 +126,16 @@ def test_check_on_fixtures_prints_cells_and_lines(tmp_path: Path) -> None:
 def test_diff_shows_cells_and_writes_nothing(tmp_path: Path) -> None:
     target = tmp_path / "fixtures"
     shutil.copytree(FIXTURES, target)
-    before = {path.name: path.read_bytes() for path in target.iterdir()}
+    before = {str(p.relative_to(target)): p.read_bytes() for p in target.rglob("*") if p.is_file()}
     result = run_nbport("fix", "--diff", str(target))
     assert result.returncode == 1
     assert f"--- {target / 'jupyter_windows_paths.ipynb'}:cell 3 (before)" in result.stdout
     assert "+train_dir = 'data/images/train'" in result.stdout
     assert "-!cd data" in result.stdout and "+%cd data" in result.stdout
     assert '"source"' not in result.stdout  # cell sources, not raw JSON
-    assert {path.name: path.read_bytes() for path in target.iterdir()} == before
+    assert {
+        str(p.relative_to(target)): p.read_bytes() for p in target.rglob("*") if p.is_file()
+    } == before
 
 
 def test_fix_rewrites_only_those_cells_and_is_idempotent(tmp_path: Path) -> None:
@@ -143,10 +145,12 @@ def test_fix_rewrites_only_those_cells_and_is_idempotent(tmp_path: Path) -> None
     first = run_nbport("fix", str(target))
     assert first.returncode == 1  # the drive-letter path and a non-public keras module remain
     assert "Fixed " in first.stdout
-    once = {path.name: path.read_bytes() for path in target.iterdir()}
+    once = {str(p.relative_to(target)): p.read_bytes() for p in target.rglob("*") if p.is_file()}
     assert once["clean_mnist.ipynb"] == clean_before
     second = run_nbport("fix", str(target))
-    assert {path.name: path.read_bytes() for path in target.iterdir()} == once
+    assert {
+        str(p.relative_to(target)): p.read_bytes() for p in target.rglob("*") if p.is_file()
+    } == once
     assert "Fixed " not in second.stdout
 
 

@@ -38,6 +38,29 @@ EXPECTED = {
         ("11:21", "NBP101"),  # os.listdir("data\\images")
     ],
     "clean_mnist.ipynb": [],
+    # seeds/: the seed posts' own code; each finding is explained in test_seed_fixtures.py.
+    "seed000_gesture_tpu.ipynb": [
+        ("cell 5:1:6", "NBP102"),  # %run gdrive/My\ Drive/... (three paths, escaped: no NBP004)
+        ("cell 5:1:63", "NBP102"),
+        ("cell 5:1:117", "NBP102"),
+    ],
+    "seed003_gpu_tpu_tf1.ipynb": [
+        ("cell 2:1:1", "NBP202"),  # disable eager execution here (graph + Session)
+        ("cell 2:2:15", "NBP301"),  # tf.test.gpu_device_name, no accelerator in the metadata
+        ("cell 4:4:10", "NBP202"),  # tf.ConfigProto
+        ("cell 4:8:25", "NBP202"),  # tf.random_normal
+        ("cell 4:9:15", "NBP202"),  # tf.layers.conv2d
+        ("cell 4:13:24", "NBP202"),  # tf.random_normal
+        ("cell 4:14:15", "NBP202"),  # tf.layers.conv2d
+        ("cell 4:17:8", "NBP202"),  # tf.Session
+        ("cell 4:21:12", "NBP202"),  # tf.global_variables_initializer
+    ],
+    "seed004_drive_keras_mnist.ipynb": [
+        ("cell 4:1:1", "NBP002"),  # !pip install keras
+        ("cell 6:1:2", "NBP003"),  # !unzip without -o
+        ("cell 6:1:9", "NBP102"),  # "/ncc/My Drive/..." under drive.mount("/ncc")
+        ("cell 8:62:1", "NBP302"),  # model.fit, epochs = 12, no checkpoint
+    ],
 }
 
 
@@ -47,6 +70,7 @@ def test_each_fixture_gives_exactly_the_expected_findings() -> None:
     found: dict[str, list[tuple[str, str]]] = {}
     for file in report.files:
         found[file.path.name] = [(f.start.label(), f.rule) for f in file.findings]
+    assert len(found) == len(report.files), "fixture file names must stay unique, also in seeds/"
     assert found == EXPECTED
 
 
@@ -62,6 +86,12 @@ EXPECTED_LOCAL = {
     "train_blstm_debug.py": [("6:1", "NBP201"), ("7:1", "NBP201"), ("8:1", "NBP201")],
     "prepare_data.py": [("7:3", "NBP001"), ("7:7", "NBP402")],  # # !cd /content/data
     "clean_mnist.ipynb": [("cell 2:1:5", "NBP402")],  # %cd /content
+    "seed000_gesture_tpu.ipynb": [("cell 3:1:1", "NBP401")],  # from google.colab import drive
+    "seed003_gpu_tpu_tf1.ipynb": [],
+    "seed004_drive_keras_mnist.ipynb": [
+        ("cell 2:1:1", "NBP401"),  # from google.colab import drive
+        ("cell 4:1:1", "NBP002"),  # !pip install keras
+    ],
 }
 
 
