@@ -11,11 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from nbport.catalog import CatalogEntry, load_catalog
+from nbport.config import Config
 from nbport.discovery import discover
 from nbport.documents import Document, DocumentError, document_from_cells, load_document
 from nbport.documents.base import MetadataDocument
 from nbport.engine import CheckResult, check_document
 from nbport.finding import FileError, Finding, FixSafety, MetadataEdit
+from nbport.rule import DEFAULT_SETTINGS, RuleSettings
 from nbport.selection import select_rules
 
 #: Fixes can make new fixable findings (or expose ones they overlapped); re-run, but not forever.
@@ -94,10 +96,27 @@ def rules_for(
     return select_rules(load_catalog(), select, ignore, target)
 
 
-def check_paths(paths: Sequence[Path], rules: Sequence[CatalogEntry] | None = None) -> RunReport:
-    """Check every notebook and script found under `paths`."""
-    entries = rules_for() if rules is None else rules
-    return RunReport(tuple(_each_file(paths, lambda path: check_file(path, entries))))
+def check_paths(
+    paths: Sequence[Path],
+    rules: Sequence[CatalogEntry] | None = None,
+    *,
+    config: Config | None = None,
+) -> RunReport:
+    """Check every notebook and script found under `paths`.
+
+    With `config` (see `nbport.config.load_config`), its rules less each file's per-file ignores,
+    its thresholds and its `exclude` apply, and `rules` must be None.
+    """
+    plan = _Plan.of(rules, config)
+    return RunReport(
+        tuple(
+            _each_file(
+                paths,
+                lambda path: check_file(path, plan.rules_for(path), settings=plan.settings),
+                plan.excluded,
+            )
+        )
+    )
 
 
 def fix_paths(
@@ -106,32 +125,71 @@ def fix_paths(
     *,
     unsafe: bool = False,
     write: bool = True,
+    config: Config | None = None,
 ) -> RunReport:
-    """Fix every file under `paths`; with `write=False` only report what would change."""
-    entries = rules_for() if rules is None else rules
-    return RunReport(
-        tuple(_each_file(paths, lambda path: fix_file(path, entries, unsafe=unsafe, write=write)))
-    )
+    """Fix every file under `paths`; with `write=False` only report what would change.
+
+    `config` works as for `check_paths`.
+    """
+    plan = _Plan.of(rules, config)
+
+    def run(path: Path) -> FileReport:
+        return fix_file(
+            path, plan.rules_for(path), unsafe=unsafe, write=write, settings=plan.settings
+        )
+
+    return RunReport(tuple(_each_file(paths, run, plan.excluded)))
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What a run over paths applies to each file: from explicit rules, or from a `Config`."""
+
+    rules: Sequence[CatalogEntry] | None
+    config: Config | None
+
+    @classmethod
+    def of(cls, rules: Sequence[CatalogEntry] | None, config: Config | None) -> _Plan:
+        if rules is not None and config is not None:
+            raise TypeError("pass rules or config, not both: the config chooses the rules")
+        return cls(rules_for() if rules is None and config is None else rules, config)
+
+    @property
+    def settings(self) -> RuleSettings:
+        return self.config.settings if self.config is not None else DEFAULT_SETTINGS
+
+    def rules_for(self, path: Path) -> Sequence[CatalogEntry]:
+        if self.config is not None:
+            return self.config.rules_for(path)
+        assert self.rules is not None
+        return self.rules
+
+    def excluded(self, path: Path) -> bool:
+        return self.config is not None and self.config.excluded(path)
 
 
 def check_source(
     source: str | Sequence[str],
     layout: str = "notebook",
     rules: Sequence[CatalogEntry] | None = None,
+    *,
+    settings: RuleSettings = DEFAULT_SETTINGS,
 ) -> CheckResult:
     """Check source text held in memory: one cell (a string) or several, as a notebook or a script."""
     cells = [source] if isinstance(source, str) else list(source)
     document = document_from_cells(cells, layout)
-    return check_document(document, rules_for() if rules is None else rules)
+    return check_document(document, rules_for() if rules is None else rules, settings)
 
 
-def check_file(path: Path, rules: Sequence[CatalogEntry]) -> FileReport:
-    """Check one file."""
+def check_file(
+    path: Path, rules: Sequence[CatalogEntry], *, settings: RuleSettings = DEFAULT_SETTINGS
+) -> FileReport:
+    """Check one file, with the rules' `settings` (thresholds)."""
     try:
         document = load_document(path)
     except DocumentError as error:
         return FileReport(path, errors=(FileError(path, str(error)),))
-    result = check_document(document, rules)
+    result = check_document(document, rules, settings)
     return FileReport(path, result.findings, _notice_errors(document) + result.errors)
 
 
@@ -147,14 +205,18 @@ class FixOutcome:
 
 
 def fix_document(
-    document: Document, rules: Sequence[CatalogEntry], *, unsafe: bool = False
+    document: Document,
+    rules: Sequence[CatalogEntry],
+    *,
+    unsafe: bool = False,
+    settings: RuleSettings = DEFAULT_SETTINGS,
 ) -> FixOutcome:
     """Apply fixes to `document` in memory, re-checking after each round, until none is left.
 
     A document with unreadable cells, or one whose file must not be rewritten, is returned unchanged.
     """
     original = document
-    result = original_result = check_document(document, rules)
+    result = original_result = check_document(document, rules, settings)
     if result.errors or any(notice.blocks_writing for notice in document.notices):
         return FixOutcome(document, result, ())
     allowed = {FixSafety.SAFE, FixSafety.UNSAFE} if unsafe else {FixSafety.SAFE}
@@ -174,7 +236,7 @@ def fix_document(
             return FixOutcome(original, original_result, (), refusal)
         if candidate is document:
             break  # the metadata already held what the fixes set
-        candidate_result = check_document(candidate, rules)
+        candidate_result = check_document(candidate, rules, settings)
         if candidate_result.errors:
             broken = ", ".join(error.label() for error in candidate_result.errors)
             refusal = FileError(
@@ -187,14 +249,19 @@ def fix_document(
 
 
 def fix_file(
-    path: Path, rules: Sequence[CatalogEntry], *, unsafe: bool = False, write: bool = True
+    path: Path,
+    rules: Sequence[CatalogEntry],
+    *,
+    unsafe: bool = False,
+    write: bool = True,
+    settings: RuleSettings = DEFAULT_SETTINGS,
 ) -> FileReport:
     """Fix one file and write it, atomically, only if its bytes changed."""
     try:
         original = load_document(path)
     except DocumentError as error:
         return FileReport(path, errors=(FileError(path, str(error)),))
-    outcome = fix_document(original, rules, unsafe=unsafe)
+    outcome = fix_document(original, rules, unsafe=unsafe, settings=settings)
     errors = _notice_errors(original) + outcome.result.errors
     if outcome.refused is not None:
         return FileReport(path, outcome.result.findings, (*errors, outcome.refused))
@@ -311,10 +378,19 @@ def _decode(data: bytes) -> str:
     return data.decode(encoding, errors="replace")
 
 
-def _each_file(paths: Sequence[Path], run: Callable[[Path], FileReport]) -> Iterable[FileReport]:
+def _each_file(
+    paths: Sequence[Path],
+    run: Callable[[Path], FileReport],
+    excluded: Callable[[Path], bool] = lambda path: False,
+) -> Iterable[FileReport]:
+    named = set(paths)
     for item in discover(paths):
         if isinstance(item, FileError):
             yield FileReport(item.path, errors=(item,))
+            continue
+        # `exclude` prunes what directory walks find; a file named explicitly is always checked
+        # (pre-commit passes files by name, and the user asked for it).
+        if item not in named and excluded(item):
             continue
         try:
             yield run(item)

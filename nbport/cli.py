@@ -45,11 +45,15 @@ IgnoreOption = Annotated[
     typer.Option("--ignore", help="Skip these rules (same forms as --select).", show_default=False),
 ]
 TargetOption = Annotated[
-    str,
+    str | None,
     typer.Option(
         "--target",
-        help="Where the code is going: colab (laptop → Colab), local (Colab → laptop, server, CI) or both.",
+        help=(
+            "Where the code is going: colab (laptop → Colab), local (Colab → laptop, server, CI) or"
+            " both. Default: the project's `target`, else colab."
+        ),
         case_sensitive=False,
+        show_default=False,
     ),
 ]
 
@@ -88,18 +92,43 @@ def _styler(color: bool):  # noqa: ANN202 - returns typer.style or a plain pass-
     return typer.style if color else plain
 
 
-def _rules(select: list[str] | None, ignore: list[str] | None, target: str):  # noqa: ANN202
-    from nbport.api import rules_for
+def _configs(  # noqa: ANN202 - a list of (nbport.config.Config, paths), imported lazily
+    paths: list[Path], select: list[str] | None, ignore: list[str] | None, target: str | None
+):
+    """Each path's effective configuration (project file, then these options), paths grouped by it.
+
+    A bad configuration file is one line and exit code 2; a bad option is a usage error.
+    """
     from nbport.catalog import CatalogError
+    from nbport.config import ConfigError, load_config
     from nbport.selection import SelectionError
 
+    command_line = {"select": select or None, "ignore": ignore or None, "target": target}
+    groups: dict[Path | None, tuple[object, list[Path]]] = {}
     try:
-        return rules_for(select or (), ignore or (), target.lower())
+        for path in paths:
+            config = load_config(path, command_line)
+            groups.setdefault(config.file, (config, []))[1].append(path)
+            config.rules  # noqa: B018 - resolves the selection now, so a bad option fails first
+    except ConfigError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(2) from None
     except SelectionError as error:
         raise typer.BadParameter(str(error), param_hint="--select/--ignore/--target") from None
     except CatalogError as error:
         typer.echo(f"nbport: error: rule catalog: {error}", err=True)
         raise typer.Exit(2) from None
+    return list(groups.values())
+
+
+def _run_configured(groups: list, run) -> object:  # noqa: ANN001 - run: (paths, config) → RunReport
+    """One report over every group of paths, each run with its own configuration."""
+    from nbport.api import RunReport
+
+    reports = [run(paths, config) for config, paths in groups]
+    if len(reports) == 1:
+        return reports[0]
+    return RunReport(tuple(file for report in reports for file in report.files))
 
 
 def _print_report(report: object, *, fixing: bool, unsafe: bool, dry_run: bool) -> None:
@@ -123,7 +152,7 @@ def check(
     paths: PathsArgument = None,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
-    target: TargetOption = "colab",
+    target: TargetOption = None,
 ) -> None:
     """Report Colab portability problems, one line each: `path:cell N:line:col: ID message`.
 
@@ -133,7 +162,8 @@ def check(
     """
     from nbport.api import check_paths
 
-    report = check_paths(paths or [Path(".")], _rules(select, ignore, target))
+    groups = _configs(paths or [Path(".")], select, ignore, target)
+    report = _run_configured(groups, lambda group, config: check_paths(group, config=config))
     _print_report(report, fixing=False, unsafe=False, dry_run=False)
     raise typer.Exit(report.exit_code())
 
@@ -143,7 +173,7 @@ def fix(
     paths: PathsArgument = None,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
-    target: TargetOption = "colab",
+    target: TargetOption = None,
     unsafe_fixes: Annotated[
         bool,
         typer.Option(
@@ -166,14 +196,44 @@ def fix(
     """
     from nbport.api import fix_paths
 
-    rules = _rules(select, ignore, target)
-    report = fix_paths(paths or [Path(".")], rules, unsafe=unsafe_fixes, write=not diff)
+    groups = _configs(paths or [Path(".")], select, ignore, target)
+    report = _run_configured(
+        groups,
+        lambda group, config: fix_paths(group, config=config, unsafe=unsafe_fixes, write=not diff),
+    )
     if diff:
         from nbport.report.diff import unified_diff
 
         typer.echo(unified_diff(report.changes), nl=False)
     _print_report(report, fixing=True, unsafe=unsafe_fixes, dry_run=diff)
     raise typer.Exit(report.exit_code(changes_count=diff))
+
+
+@app.command("config")
+def show_config(
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="The file or folder whose configuration to show (found walking up from it)."
+        ),
+    ] = Path("."),
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
+    target: TargetOption = None,
+) -> None:
+    """Show the effective configuration for PATH and where each value came from.
+
+    Values come from the defaults, from `nbport.toml` or `[tool.nbport]` in `pyproject.toml` (the
+    nearest, walking up from PATH), or from the command line, which wins. The last line lists the
+    rules that run. Exit code 0, or 2 when the configuration file has a mistake.
+    """
+    from nbport.config import display_path
+
+    ((config, _),) = _configs([path], select, ignore, target)
+    where = display_path(config.file) if config.file is not None else "no configuration file"
+    typer.echo(f"# {display_path(path)}: {where}")
+    for line in config.describe():
+        typer.echo(line)
 
 
 @app.command()
@@ -283,6 +343,69 @@ def url(
         else:
             typer.echo(line.text)
     raise typer.Exit(2 if failed else 0)
+
+
+@app.command()
+def badge(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Notebooks, Markdown files (checked only) or directories in a git clone.",
+            show_default=False,
+        ),
+    ],
+    check_only: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Write nothing; exit 1 if a badge is missing or points elsewhere."
+        ),
+    ] = False,
+    remote: Annotated[
+        str | None,
+        typer.Option(
+            "--remote",
+            help="The git remote to link to (default: origin), or its URL, or OWNER/REPO.",
+            show_default=False,
+        ),
+    ] = None,
+    ref: Annotated[
+        str | None,
+        typer.Option(
+            "--ref",
+            help="The branch, tag or commit to link to (default: the checked-out branch).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Add or update each notebook's "Open In Colab" badge so it opens the notebook itself.
+
+    A badge already in a Markdown cell gets its URL updated in place; otherwise a first Markdown
+    cell holding the badge is added the way Colab's "Save a copy in GitHub" adds it. The URL
+    comes from the clone, as with `nbport url`. A second run changes nothing. Colab links in
+    Markdown files must open notebooks that exist in this repository. With --check nothing is
+    written. Exit code 0 when every badge and link is right, 1 when one is missing, stale or
+    broken (without --check: a broken Markdown link), 2 when a file could not be handled.
+    """
+    from nbport.badge import Outcome, badge_paths
+
+    failed = errors = False
+    for result in badge_paths(paths, write=not check_only, remote=remote, ref=ref):
+        outcome = result.outcome
+        if outcome is Outcome.ERROR:
+            errors = True
+            typer.echo(f"{result.path}: error: {result.error}", err=True)
+        elif outcome is Outcome.MISSING:
+            typer.echo(f"{result.path}: no Open In Colab badge (expected {result.expected})")
+        elif outcome is Outcome.STALE:
+            typer.echo(f"{result.path}: badge opens {result.found}, not {result.expected}")
+        elif outcome is Outcome.ADDED:
+            typer.echo(f"{result.path}: badge added ({result.expected})")
+        elif outcome is Outcome.UPDATED:
+            typer.echo(f"{result.path}: badge updated ({result.found} -> {result.expected})")
+        for link in result.broken:
+            typer.echo(f"{result.path}:{link.line}: Colab link {link.url}: {link.reason}")
+        failed = failed or result.failed
+    raise typer.Exit(2 if errors else 1 if failed else 0)
 
 
 @app.command()

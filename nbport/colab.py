@@ -439,6 +439,10 @@ class GitRepositories:
     def notebooks(self, directory: Path) -> list[Path]:
         """The notebooks under `directory` that git tracks or would add (`.gitignore` honoured),
         sorted; checkpoints, virtual environments and the like are left out."""
+        return self.files(directory, (_NOTEBOOK_SUFFIX,))
+
+    def files(self, directory: Path, suffixes: Sequence[str]) -> list[Path]:
+        """`notebooks`, for files whose names end with any of `suffixes` (lower case)."""
         from nbport.discovery import SKIPPED_DIRECTORIES
 
         output = _git_output(
@@ -448,12 +452,22 @@ class GitRepositories:
         for name in output.split("\0"):
             path = directory / name
             if (
-                name.lower().endswith(_NOTEBOOK_SUFFIX)
+                name.lower().endswith(tuple(suffixes))
                 and not SKIPPED_DIRECTORIES.intersection(Path(name).parts[:-1])
                 and path.is_file()  # a tracked file deleted from the working tree is left out
             ):
                 found.add(path)
         return sorted(found)
+
+    def exists_at(self, root: Path, ref: str, path: str) -> bool:
+        """Whether `path` (from the root of the clone at `root`) is a file at `ref`, as the
+        clone's own objects know it (a local branch, tag or commit, or the remote's branch as last
+        fetched); nothing is fetched."""
+        remote = self.remote if self.remote and "/" not in self.remote else "origin"
+        for name in (ref, f"{remote}/{ref}"):
+            if _git(root, "cat-file", "-e", f"{name}:{path}").returncode == 0:
+                return True
+        return False
 
     def is_ignored(self, path: Path) -> bool:
         """Whether git ignores `path` (an untracked file matching `.gitignore`)."""

@@ -21,7 +21,7 @@ from nbport.catalog import CatalogEntry
 from nbport.documents.base import Document, Unit
 from nbport.escapes import scan
 from nbport.finding import FileError, Finding
-from nbport.rule import Rule, UnitContext
+from nbport.rule import DEFAULT_SETTINGS, Rule, RuleSettings, UnitContext
 
 if TYPE_CHECKING:
     from nbport.syntax_rule import SyntaxRule
@@ -51,8 +51,12 @@ def rule_class(entry: CatalogEntry) -> type[Rule]:
     raise LookupError(f"{entry.module} defines no rule with id {entry.id}")
 
 
-def check_document(document: Document, entries: Sequence[CatalogEntry]) -> CheckResult:
-    """Run `entries` over every unit of `document`."""
+def check_document(
+    document: Document,
+    entries: Sequence[CatalogEntry],
+    settings: RuleSettings = DEFAULT_SETTINGS,
+) -> CheckResult:
+    """Run `entries` over every unit of `document`, with the project's rule `settings`."""
     findings: list[Finding] = []
     errors: list[FileError] = []
     rules: dict[str, Rule | None] = {}
@@ -60,6 +64,7 @@ def check_document(document: Document, entries: Sequence[CatalogEntry]) -> Check
     def rule_for(entry: CatalogEntry) -> Rule | None:
         if entry.id not in rules:
             rule = rule_class(entry)(entry, document, findings.append)
+            rule.configure(settings)
             rules[entry.id] = rule if rule.applies() else None
         return rules[entry.id]
 

@@ -56,6 +56,24 @@ class UnitContext:
         return Location(self.unit.cell, self.unit.first_line + line - 1, column + 1)
 
 
+@dataclass(frozen=True)
+class RuleSettings:
+    """The project's thresholds (`min-epochs`, `large-file-mb`), for the rules that have one.
+
+    None keeps the rule's own default (its module constant), so callers that pass nothing see
+    exactly the behaviour the catalog examples test.
+    """
+
+    #: NBP302: a run of at least this many epochs must save while it trains.
+    min_epochs: int | None = None
+    #: NBP303: `np.load` of a file larger than this many bytes needs `mmap_mode`.
+    large_file_bytes: int | None = None
+
+
+#: No project settings: every rule keeps its default.
+DEFAULT_SETTINGS = RuleSettings()
+
+
 class Rule:
     """A rule: a catalog entry plus the code that finds (and maybe fixes) one pattern.
 
@@ -85,6 +103,12 @@ class Rule:
         metadata has nothing to say about a script).
         """
         return True
+
+    def configure(self, settings: RuleSettings) -> None:
+        """Take the project's thresholds; called once, right after the rule is made.
+
+        Rules without a threshold have nothing to take, so the default does nothing.
+        """
 
     def begin_unit(self, context: UnitContext) -> None:
         """Called before the hooks run on a unit."""

@@ -13,12 +13,12 @@ from libcst.helpers import get_full_name_for_node
 from libcst.metadata import CodeRange
 
 from nbport.finding import Edit, FixSafety
-from nbport.rule import UnitContext
+from nbport.rule import RuleSettings, UnitContext
 from nbport.syntax_rule import SyntaxRule
 
 #: Files larger than this are too big to load whole into a Colab runtime (about 12 GB of RAM, shared
-#: with everything else the notebook holds). The default; a configuration layer sets
-#: `LargeArrayLoadRule.large_file_bytes` (read from here when a rule is made).
+#: with everything else the notebook holds). The default; the project's `large-file-mb` replaces it
+#: through `LargeArrayLoadRule.configure` (read from here when a rule is made).
 LARGE_FILE_BYTES = 1 << 30
 
 
@@ -50,6 +50,11 @@ class LargeArrayLoadRule(SyntaxRule):
         self._function_depth = 0
         self._loads: list[_Load] = []
         self._repository_root: Path | bool | None = False  # False: not looked for yet
+
+    def configure(self, settings: RuleSettings) -> None:
+        """Use the project's `large-file-mb`, if it sets one."""
+        if settings.large_file_bytes is not None:
+            self.large_file_bytes = settings.large_file_bytes
 
     def begin_unit(self, context: UnitContext) -> None:
         """Start a new unit."""

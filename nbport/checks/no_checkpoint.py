@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
-from nbport.rule import UnitContext
+from nbport.rule import RuleSettings, UnitContext
 from nbport.syntax_rule import SyntaxRule
 
 #: A run of at least this many epochs is long enough to lose to a runtime reset. The default; a
-#: configuration layer sets `NoCheckpointRule.min_epochs` (read from here when a rule is made).
+#: project's `min-epochs` replaces it through `NoCheckpointRule.configure` (read when a rule is made).
 MIN_EPOCHS = 10
 
 #: Keras callbacks known to save nothing: with only these, `fit` keeps no state while it runs.
@@ -101,6 +101,11 @@ class NoCheckpointRule(SyntaxRule):
         #: Classes defined in this file: True when their code saves something.
         self._classes: dict[str, bool] = {}
         self._class_stack: list[tuple[str, list[bool]]] = []
+
+    def configure(self, settings: RuleSettings) -> None:
+        """Use the project's `min-epochs`, if it sets one."""
+        if settings.min_epochs is not None:
+            self.min_epochs = settings.min_epochs
 
     def begin_unit(self, context: UnitContext) -> None:
         """A new unit starts at module level."""

@@ -680,3 +680,110 @@ def _leading_space(text: str, offset: int) -> str:
     while line_end < offset and text[line_end] in " \t":
         line_end += 1
     return text[line_start:line_end]
+
+
+# --- Inserting an item at the start of an array --------------------------------------------------
+
+#: A value `insert_first_item` can write: strings, lists and objects of them.
+ItemValue = str | Sequence["ItemValue"] | Mapping[str, "ItemValue"]
+
+
+def insert_first_item(
+    text: str, key: str, value: ItemValue, style: StringStyle, inline_space: str | None
+) -> tuple[int, int, str]:
+    """The edit of JSON `text` that puts `value` first in the array of top-level member `key`.
+
+    The edit is `(start, end, replacement)` for `text[start:end]`; for a non-empty array it is a
+    pure insertion before the first item. `value` is written the way the file writes the array's
+    current first item (its indent, indent unit, separators, colon, one line or many), so a cell
+    added to a Colab notebook looks like Colab wrote it and one added to a Jupyter notebook looks
+    like Jupyter did. Raises `ValueError` when the member is missing or not an array.
+    """
+    walker = _Walker(text, every_object=False)
+    top = walker._space(0)
+    if text[top] != "{":
+        raise ValueError("the top-level value is not an object")
+    members, _end = _object_members(walker, top)
+    found = [member for member in members if member.key == key]
+    if not found or text[found[-1].value_start] != "[":
+        raise ValueError(f"no {key!r} array")
+    array = found[-1].value_start
+    items: list[tuple[int, int]] = []
+
+    def on_item(start: int) -> int:
+        end = walker.skip(start)
+        items.append((start, end))
+        return end
+
+    array_end = walker.items(array, on_item)
+    top_prefix = text[top + 1 : members[0].key_start]
+    newline = _newline_before(text, array_end)
+    colon = _colon(text, [(top, members)])
+    inline_separator = _inline_separator(text, [(top, members)], inline_space)
+    if not items:
+        # `[]` shows nothing of its layout: build it from the key's indent and the file's unit.
+        many_lines = "\n" in top_prefix or "\r" in top_prefix
+        unit = _indent_unit(text, [(top, members)], top_prefix)
+        outer = _leading_space(text, found[-1].key_start)
+        writer = _ValueWriter(style, colon, unit, newline, inline_separator, many_lines)
+        inner = outer + unit
+        if not many_lines:
+            return array, array_end, "[" + writer.write(value, "") + "]"
+        return (
+            array,
+            array_end,
+            "[" + newline + inner + writer.write(value, inner) + newline + outer + "]",
+        )
+    first_start, first_end = items[0]
+    prefix = text[array + 1 : first_start]
+    many_lines = "\n" in prefix or "\r" in prefix
+    if len(items) > 1:
+        separator = text[first_end : items[1][0]]
+    else:
+        separator = "," + prefix if many_lines else inline_separator
+    indent = _leading_space(text, first_start) if many_lines else ""
+    unit = _indent_unit(text, [(top, members)], top_prefix)
+    if text[first_start] == "{":
+        # The first item's own members show the unit and colon nearest to where `value` goes.
+        item_members, _ = _object_members(walker, first_start)
+        if item_members:
+            path = [(first_start, item_members)]
+            unit = _indent_unit(text, path, top_prefix) if many_lines else unit
+            colon = _colon(text, path)
+            inline_separator = _inline_separator(text, path, inline_separator[1:])
+    writer = _ValueWriter(style, colon, unit, newline, inline_separator, many_lines)
+    return first_start, first_start, writer.write(value, indent) + separator
+
+
+@dataclass(frozen=True)
+class _ValueWriter:
+    """Writes a new JSON value in a file's style."""
+
+    style: StringStyle
+    colon: str
+    unit: str
+    newline: str
+    inline_separator: str
+    many_lines: bool
+
+    def write(self, value: ItemValue, indent: str) -> str:
+        """`value` as JSON text whose first line is at `indent` (the rest follow the unit)."""
+        if isinstance(value, str):
+            return self.style.encode(value)
+        if isinstance(value, Mapping):
+            parts = [
+                self.style.encode(name) + self.colon + self.write(item, indent + self.unit)
+                for name, item in value.items()
+            ]
+            return self._wrap("{", parts, "}", indent)
+        return self._wrap(
+            "[", [self.write(item, indent + self.unit) for item in value], "]", indent
+        )
+
+    def _wrap(self, opening: str, parts: list[str], closing: str, indent: str) -> str:
+        if not parts:
+            return opening + closing
+        if not self.many_lines:
+            return opening + self.inline_separator.join(parts) + closing
+        inner = self.newline + indent + self.unit
+        return opening + inner + ("," + inner).join(parts) + self.newline + indent + closing

@@ -24,6 +24,7 @@ from nbport.documents.json_layout import (
     ValueSpan,
     decoded_tokens,
     encode_source,
+    insert_first_item,
     loads_counting_duplicates,
     read_layout,
     set_member,
@@ -245,16 +246,39 @@ class NotebookDocument:
         style. The new document keeps this one's notices: a file that must not be written still
         must not be.
         """
+        positions: dict[int, str] = {}
+        for unit_index, new_text in changes.items():
+            self._check_index(unit_index)
+            positions[self._unit_cells[unit_index]] = new_text
+        return self.with_cell_sources(positions)
+
+    def cell_sources(self) -> list[tuple[str | None, str]]:
+        """(cell type, text) of every cell in file order; code cells of nbformat 3 give `input`."""
+        return [
+            (cell.get("cell_type"), _joined(cell.get(self._key_of(cell), "")))
+            for cell in _cells(self._data)
+        ]
+
+    def _key_of(self, cell: Mapping[str, Any]) -> str:
+        return self._code_key if cell.get("cell_type") == "code" else "source"
+
+    def with_cell_sources(self, changes: Mapping[int, str]) -> NotebookDocument:
+        """`with_sources` for any cell (Markdown and raw cells too), keyed by the cell's position
+        among all cells (0-based) rather than by unit."""
         edits: list[tuple[int, int, str]] = []
         new_cells: dict[int, dict[str, Any]] = {}
-        key = self._code_key
         cells = _cells(self._data)
-        for unit_index, new_text in changes.items():
-            if new_text == self._check_index(unit_index).text:
+        for position, new_text in changes.items():
+            if not 0 <= position < len(cells):
+                raise IndexError(f"no cell {position} (the notebook has {len(cells)} cells)")
+            key = self._key_of(cells[position])
+            old_value = cells[position].get(key, "")
+            if new_text == _joined(old_value):
                 continue
-            cell_spans, value = self._source_span(unit_index)
-            position = self._unit_cells[unit_index]
-            old_value = cells[position][key]
+            cell_spans = self._layout.cells[position]
+            value = cell_spans.input if key == "input" else cell_spans.source
+            if value is None:
+                raise ValueError(f"cell {position + 1} has no source value to locate")
             new_value: str | list[str]
             if isinstance(old_value, list):
                 if value.items is None:
@@ -280,19 +304,32 @@ class NotebookDocument:
             pieces.append(token)
             done = end
         pieces.append(self._text[done:])
-        text = "".join(pieces)
+        return self._with_text("".join(pieces), _with_cells(self._data, new_cells))
+
+    def with_first_cell(self, cell: Mapping[str, Any]) -> NotebookDocument:
+        """A new notebook with `cell` inserted before the first cell (nbformat 4 only).
+
+        Only inserted bytes differ from this file: the cell is written in the file's own JSON
+        style (indent, separators, one line or many, string escapes), with its keys in the order
+        `cell` gives them. Raises `DocumentError` for an nbformat 3 notebook.
+        """
+        if self._data["nbformat"] != 4:
+            raise DocumentError("nbport inserts cells only in nbformat 4 notebooks")
+        start, end, replacement = insert_first_item(
+            self._text, "cells", cell, self._string_style, self._layout.inline_space
+        )
+        text = self._text[:start] + replacement + self._text[end:]
+        return self._with_text(text, {**self._data, "cells": [dict(cell), *self._data["cells"]]})
+
+    def _with_text(self, text: str, data: dict[str, Any]) -> NotebookDocument:
+        """A new document holding `text` (whose parsed value is `data`), keeping the BOM."""
         raw = (_BOM if self.raw.startswith(_BOM) else b"") + text.encode("utf-8")
         notices = self._notices
         if any(notice.blocks_writing for notice in notices):
             # The duplicate keys are still there, but lines may have moved.
             notices = (_duplicate_notice(text),)
         return NotebookDocument(
-            self.path,
-            raw,
-            text=text,
-            data=_with_cells(self._data, new_cells),
-            notices=notices,
-            style=self._string_style,
+            self.path, raw, text=text, data=data, notices=notices, style=self._string_style
         )
 
     def with_metadata(self, edits: Sequence[MetadataEdit]) -> NotebookDocument:

@@ -1,0 +1,362 @@
+"""Project configuration: `[tool.nbport]` in `pyproject.toml`, or `nbport.toml`, and the command line.
+
+The file is found by walking up from the checked path: the first folder holding either file wins,
+`nbport.toml` before `pyproject.toml`, and a `pyproject.toml` without a `[tool.nbport]` table is
+passed over. A command-line option replaces the file's value for the same key. Every key, type and
+rule code is checked when the file is read; a mistake is a `ConfigError` naming the file and the key,
+never ignored, so a typo cannot turn a check off without anyone noticing.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from nbport.catalog import CatalogEntry, load_catalog
+from nbport.rule import RuleSettings
+from nbport.selection import TARGET_CHOICES, SelectionError, select_rules, split_codes
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+if TYPE_CHECKING:
+    from pathspec import PathSpec
+
+#: The files looked for in each folder, in order of preference.
+CONFIG_FILES = ("nbport.toml", "pyproject.toml")
+#: Where a value came from when neither the file nor the command line set it.
+DEFAULT = "default"
+COMMAND_LINE = "command line"
+#: Bytes in the unit of `large-file-mb` (MiB, so the default 1024 is NBP303's 1 GiB exactly).
+MEGABYTE = 1 << 20
+
+#: Every key, in the order `nbport config` shows them.
+KEYS = (
+    "select",
+    "extend-select",
+    "ignore",
+    "per-file-ignores",
+    "target",
+    "exclude",
+    "min-epochs",
+    "large-file-mb",
+)
+_CODE_LISTS = ("select", "extend-select", "ignore")
+
+
+class ConfigError(Exception):
+    """A configuration file nbport cannot use; the message is one line naming the file and key."""
+
+
+@dataclass(frozen=True)
+class ConfigFile:
+    """The checked values of one configuration file, by key as written in it."""
+
+    path: Path
+    values: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Config:
+    """The effective configuration: defaults, then the file, then the command line.
+
+    Globs (`exclude`, `per-file-ignores`) are relative to the folder of the file (`root`), matched
+    the way `.gitignore` lines are (pathspec): `legacy/` or `*.py` match at any depth, `tests/**`
+    from the root.
+    """
+
+    #: None: every rule of the target.
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    target: str = "colab"
+    exclude: tuple[str, ...] = ()
+    #: None: the rule's own default.
+    min_epochs: int | None = None
+    large_file_mb: float | None = None
+    #: The configuration file used, if any.
+    file: Path | None = None
+    #: Key → `DEFAULT`, the file's path, or `COMMAND_LINE`.
+    sources: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def root(self) -> Path | None:
+        """The folder globs are relative to: the configuration file's."""
+        return self.file.parent if self.file is not None else None
+
+    @property
+    def settings(self) -> RuleSettings:
+        """The thresholds, as the engine hands them to the rules."""
+        large = None if self.large_file_mb is None else int(self.large_file_mb * MEGABYTE)
+        return RuleSettings(min_epochs=self.min_epochs, large_file_bytes=large)
+
+    @cached_property
+    def rules(self) -> tuple[CatalogEntry, ...]:
+        """The rules that run, before per-file ignores.
+
+        Raises `SelectionError` for a code that matches nothing (only command-line codes can: the
+        file's are checked when it is read).
+        """
+        catalog = load_catalog()
+        chosen = select_rules(catalog, self.select or (), self.ignore, self.target)
+        if self.extend_select:
+            extra = select_rules(catalog, self.extend_select, self.ignore, self.target)
+            chosen = tuple(sorted({*chosen, *extra}, key=lambda entry: entry.id))
+        return chosen
+
+    def rules_for(self, path: Path) -> tuple[CatalogEntry, ...]:
+        """The rules that run on `path`: `rules` less the `per-file-ignores` its path matches."""
+        ignored = self._ignored_ids(path)
+        if not ignored:
+            return self.rules
+        return tuple(entry for entry in self.rules if entry.id not in ignored)
+
+    def excluded(self, path: Path) -> bool:
+        """Whether `exclude` matches `path` (the caller keeps files named on the command line)."""
+        relative = self._relative(path)
+        return relative is not None and self._exclude_spec.match_file(relative)
+
+    def describe(self) -> list[str]:
+        """`nbport config`: each key as TOML, with where its value came from, then the rules."""
+        from nbport.checks.large_array_load import LARGE_FILE_BYTES
+        from nbport.checks.no_checkpoint import MIN_EPOCHS
+
+        values: dict[str, Any] = {
+            # `ALL` keeps to the target's rules, exactly what no `select` means.
+            "select": list(self.select) if self.select is not None else ["ALL"],
+            "extend-select": list(self.extend_select),
+            "ignore": list(self.ignore),
+            "per-file-ignores": dict(self.per_file_ignores),
+            "target": self.target,
+            "exclude": list(self.exclude),
+            "min-epochs": self.min_epochs if self.min_epochs is not None else MIN_EPOCHS,
+            "large-file-mb": (
+                self.large_file_mb
+                if self.large_file_mb is not None
+                else LARGE_FILE_BYTES // MEGABYTE
+            ),
+        }
+        shown = {key: f"{key} = {_toml(value)}" for key, value in values.items()}
+        width = max(len(text) for text in shown.values())
+        lines = [f"{shown[key]:<{width}}  # {self.sources.get(key, DEFAULT)}" for key in KEYS]
+        lines.append(f"# rules: {' '.join(entry.id for entry in self.rules) or '(none)'}")
+        return lines
+
+    # -- matching
+
+    def _relative(self, path: Path) -> str | None:
+        """`path` relative to the root, with `/`; None when it is not under the root."""
+        root = self.root
+        if root is None:
+            return None
+        try:
+            return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
+        except ValueError:
+            pass
+        try:  # reached through a symbolic link: compare the real locations
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except (OSError, ValueError):
+            return None
+
+    @cached_property
+    def _exclude_spec(self) -> PathSpec:
+        return _spec(self.exclude)
+
+    @cached_property
+    def _per_file_specs(self) -> tuple[tuple[PathSpec, frozenset[str]], ...]:
+        catalog = load_catalog()
+        return tuple(
+            (
+                _spec([pattern]),
+                frozenset(entry.id for entry in select_rules(catalog, codes, (), "both")),
+            )
+            for pattern, codes in self.per_file_ignores
+        )
+
+    def _ignored_ids(self, path: Path) -> frozenset[str]:
+        if not self.per_file_ignores:
+            return frozenset()
+        relative = self._relative(path)
+        if relative is None:
+            return frozenset()
+        ignored: set[str] = set()
+        for spec, ids in self._per_file_specs:
+            if spec.match_file(relative):
+                ignored |= ids
+        return frozenset(ignored)
+
+
+def find_config_file(start: Path) -> ConfigFile | None:
+    """The configuration for `start` (a file or folder): the nearest folder, walking up, with an
+    `nbport.toml` or a `pyproject.toml` holding `[tool.nbport]`. Raises `ConfigError`."""
+    absolute = Path(os.path.abspath(start))
+    folder = absolute if absolute.is_dir() else absolute.parent
+    for candidate_folder in (folder, *folder.parents):
+        for name in CONFIG_FILES:
+            candidate = candidate_folder / name
+            if candidate.is_file():
+                found = read_config_file(candidate)
+                if found is not None:
+                    return found
+    return None
+
+
+def read_config_file(path: Path) -> ConfigFile | None:
+    """Read and check one file; None for a `pyproject.toml` with no `[tool.nbport]` table.
+
+    Raises `ConfigError` on unreadable TOML, an unknown key, a wrong type or an unknown rule code.
+    """
+    shown = display_path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{shown}: error: cannot read it: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{shown}: error: invalid TOML: {error}") from None
+    prefix = ""
+    if path.name == "pyproject.toml":
+        tool = data.get("tool")
+        if not isinstance(tool, dict) or "nbport" not in tool:
+            return None
+        data, prefix = tool["nbport"], "tool.nbport."
+        if not isinstance(data, dict):
+            raise ConfigError(f"{shown}: error: tool.nbport must be a table")
+    values = {key: _checked(shown, prefix, key, value) for key, value in data.items()}
+    return ConfigFile(path, values)
+
+
+def load_config(start: Path, command_line: Mapping[str, Any] | None = None) -> Config:
+    """The effective configuration for `start`: defaults, the file found from it, then the
+    `command_line` values (keys as in the file; None or absent: not given). Raises `ConfigError`."""
+    found = find_config_file(start)
+    values: dict[str, Any] = {}
+    sources = dict.fromkeys(KEYS, DEFAULT)
+    if found is not None:
+        values.update(found.values)
+        sources.update(dict.fromkeys(found.values, display_path(found.path)))
+    for key, value in (command_line or {}).items():
+        if key not in KEYS:
+            raise ValueError(f"unknown configuration key {key!r}")
+        if value is None:
+            continue
+        values[key] = tuple(split_codes(value)) if key in _CODE_LISTS else value
+        sources[key] = COMMAND_LINE
+    return Config(
+        select=values.get("select"),
+        extend_select=values.get("extend-select", ()),
+        ignore=values.get("ignore", ()),
+        per_file_ignores=values.get("per-file-ignores", ()),
+        target=str(values.get("target", "colab")).lower(),
+        exclude=values.get("exclude", ()),
+        min_epochs=values.get("min-epochs"),
+        large_file_mb=values.get("large-file-mb"),
+        file=found.path if found is not None else None,
+        sources=sources,
+    )
+
+
+def display_path(path: Path) -> str:
+    """`path` relative to the working directory when it is under it, else absolute."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return str(absolute.relative_to(Path.cwd()))
+    except ValueError:
+        return str(absolute)
+
+
+# -- checking the file's values
+
+
+def _checked(shown: str, prefix: str, key: str, value: object) -> Any:
+    """The value of `key`, normalised; `ConfigError` naming the file and key if it is wrong."""
+    where = f"{shown}: error: {prefix}{key}"
+    if key not in KEYS:
+        raise ConfigError(f"{where}: unknown key (known: {', '.join(KEYS)})")
+    if key in _CODE_LISTS:
+        return _codes(where, _strings(where, value))
+    if key == "exclude":
+        return _strings(where, value)
+    if key == "per-file-ignores":
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where}: must be a table of glob = [rule codes]")
+        return tuple(
+            (
+                pattern,
+                _codes(f"{where}.{_toml(pattern)}", _strings(f"{where}.{_toml(pattern)}", codes)),
+            )
+            for pattern, codes in value.items()
+        )
+    if key == "target":
+        if not isinstance(value, str) or value.lower() not in TARGET_CHOICES:
+            raise ConfigError(f"{where}: must be one of {', '.join(TARGET_CHOICES)}")
+        return value.lower()
+    if key == "min-epochs":
+        # bool is an int to Python; `min-epochs = true` is a mistake, not 1.
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ConfigError(f"{where}: must be a whole number of epochs, 1 or more")
+        return value
+    # large-file-mb
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not value > 0:
+        raise ConfigError(f"{where}: must be a positive number of MiB")
+    return value
+
+
+def _strings(where: str, value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"{where}: must be a list of strings")
+    return tuple(value)
+
+
+def _codes(where: str, codes: Iterable[str]) -> tuple[str, ...]:
+    """The codes, upper-cased; each must name a rule, a prefix or `ALL`."""
+    normalised = tuple(split_codes(codes))
+    try:
+        select_rules(load_catalog(), normalised, (), "both")
+    except SelectionError as error:
+        raise ConfigError(f"{where}: {error}") from None
+    return normalised
+
+
+def _spec(patterns: Iterable[str]) -> PathSpec:
+    # Imported here: only runs with `exclude` or `per-file-ignores` pay for it.
+    from pathspec import GitIgnoreSpec
+
+    return GitIgnoreSpec.from_lines(list(patterns))
+
+
+def _toml(value: object) -> str:
+    """`value` as TOML writes it (strings, numbers, lists of strings, a table of those)."""
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_toml(k)} = {_toml(v)}" for k, v in value.items()) + "}"
+    raise TypeError(f"cannot show {type(value).__name__} as TOML")
+
+
+__all__ = [
+    "COMMAND_LINE",
+    "CONFIG_FILES",
+    "DEFAULT",
+    "KEYS",
+    "Config",
+    "ConfigError",
+    "ConfigFile",
+    "display_path",
+    "find_config_file",
+    "load_config",
+    "read_config_file",
+]
