@@ -44,6 +44,28 @@ IgnoreOption = Annotated[
     list[str] | None,
     typer.Option("--ignore", help="Skip these rules (same forms as --select).", show_default=False),
 ]
+RemoteOption = Annotated[
+    str | None,
+    typer.Option(
+        "--remote",
+        help=(
+            "For local paths: the git remote whose GitHub repository to link to (default:"
+            " origin), or its URL, or OWNER/REPO."
+        ),
+        show_default=False,
+    ),
+]
+RefOption = Annotated[
+    str | None,
+    typer.Option(
+        "--ref",
+        help=(
+            "For local paths: the branch, tag or commit to link to (default: the checked-out"
+            " branch; needed when HEAD is detached)."
+        ),
+        show_default=False,
+    ),
+]
 TargetOption = Annotated[
     str | None,
     typer.Option(
@@ -295,28 +317,8 @@ def url(
         bool,
         typer.Option("--reverse", help="Print the GitHub URL instead (of a Colab URL, a path...)."),
     ] = False,
-    remote: Annotated[
-        str | None,
-        typer.Option(
-            "--remote",
-            help=(
-                "For local paths: the git remote whose GitHub repository to link to (default:"
-                " origin), or its URL, or OWNER/REPO."
-            ),
-            show_default=False,
-        ),
-    ] = None,
-    ref: Annotated[
-        str | None,
-        typer.Option(
-            "--ref",
-            help=(
-                "For local paths: the branch, tag or commit to link to (default: the checked-out"
-                " branch; needed when HEAD is detached)."
-            ),
-            show_default=False,
-        ),
-    ] = None,
+    remote: RemoteOption = None,
+    ref: RefOption = None,
 ) -> None:
     """Print the Colab URL of each notebook, one per line: opens the file GitHub shows.
 
@@ -360,22 +362,8 @@ def badge(
             "--check", help="Write nothing; exit 1 if a badge is missing or points elsewhere."
         ),
     ] = False,
-    remote: Annotated[
-        str | None,
-        typer.Option(
-            "--remote",
-            help="The git remote to link to (default: origin), or its URL, or OWNER/REPO.",
-            show_default=False,
-        ),
-    ] = None,
-    ref: Annotated[
-        str | None,
-        typer.Option(
-            "--ref",
-            help="The branch, tag or commit to link to (default: the checked-out branch).",
-            show_default=False,
-        ),
-    ] = None,
+    remote: RemoteOption = None,
+    ref: RefOption = None,
 ) -> None:
     """Add or update each notebook's "Open In Colab" badge so it opens the notebook itself.
 
