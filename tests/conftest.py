@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -34,3 +35,13 @@ def run_nbport(*args: str, cwd: Path | None = None, env: dict[str, str] | None =
 def nbport():
     """The `run_nbport` function, as a fixture."""
     return run_nbport
+
+
+def finding_labels(entry: object, cells: Sequence[str], layout: str = "notebook") -> list[str]:
+    """The locations (`cell 1:2:5`, `12:5`) of `entry`'s findings in `cells`; every cell must parse."""
+    from nbport.documents import document_from_cells
+    from nbport.engine import check_document
+
+    result = check_document(document_from_cells(cells, layout), [entry])  # type: ignore[list-item]
+    assert result.errors == ()
+    return [finding.start.label() for finding in result.findings]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import finding_labels
 
 from nbport.catalog import catalog_dir, parse_entry
 from nbport.documents import document_from_cells
@@ -12,9 +13,7 @@ ENTRY = parse_entry(catalog_dir() / "NBP401-colab-only-import.toml")
 
 
 def labels(cells: list[str], layout: str = "notebook") -> list[str]:
-    result = check_document(document_from_cells(cells, layout), [ENTRY])
-    assert result.errors == ()
-    return [finding.start.label() for finding in result.findings]
+    return finding_labels(ENTRY, cells, layout)
 
 
 @pytest.mark.parametrize(

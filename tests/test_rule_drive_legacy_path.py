@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import finding_labels
 
 from nbport.api import fix_document
 from nbport.catalog import catalog_dir, parse_entry
@@ -13,9 +14,7 @@ ENTRY = parse_entry(catalog_dir() / "NBP102-drive-legacy-path.toml")
 
 
 def labels(cells: list[str], layout: str = "notebook") -> list[str]:
-    result = check_document(document_from_cells(cells, layout), [ENTRY])
-    assert result.errors == ()
-    return [finding.start.label() for finding in result.findings]
+    return finding_labels(ENTRY, cells, layout)
 
 
 def fixed(cells: list[str], layout: str = "notebook") -> list[str]:

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from conftest import finding_labels
 
 from nbport.catalog import load_catalog
 from nbport.checks.tf1_install import _only_older
-from nbport.documents import document_from_cells
-from nbport.engine import check_document
 
 ENTRY = load_catalog()["NBP205"]
 
 
 def labels(code: str, layout: str = "notebook") -> list[str]:
-    result = check_document(document_from_cells([code], layout), [ENTRY])
-    return [finding.start.label() for finding in result.findings]
+    return finding_labels(ENTRY, [code], layout)
 
 
 @pytest.mark.parametrize(

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+from conftest import finding_labels
+
 from nbport.catalog import load_catalog
-from nbport.documents import document_from_cells
-from nbport.engine import check_document
 
 ENTRY = load_catalog()["NBP204"]
 CONVERT = "import tensorflow as tf\ntpu_model = tf.contrib.tpu.keras_to_tpu_model(model)\n"
 
 
 def labels(*cells: str) -> list[str]:
-    result = check_document(document_from_cells(cells, "notebook"), [ENTRY])
-    return [finding.start.label() for finding in result.findings]
+    return finding_labels(ENTRY, cells)
 
 
 def test_predict_in_a_later_cell() -> None:
