@@ -774,9 +774,8 @@ def split_as_nbformat_splits(text: str) -> bool:
     )
 
 
-def assert_change_inside_one_source(old: str, new: str) -> None:
-    """All differences between `old` and `new` lie inside one `source` value (found with json's
-    own decoder, not nbport's walker)."""
+def change_region(old: str, new: str) -> tuple[int, int]:
+    """The span of `old` that differs from `new`, by common prefix and suffix."""
     prefix = 0
     limit = min(len(old), len(new))
     while prefix < limit and old[prefix] == new[prefix]:
@@ -784,6 +783,14 @@ def assert_change_inside_one_source(old: str, new: str) -> None:
     suffix = 0
     while suffix < limit - prefix and old[-1 - suffix] == new[-1 - suffix]:
         suffix += 1
+    return prefix, len(old) - suffix
+
+
+def assert_change_inside_one_source(old: str, new: str) -> None:
+    """All differences between `old` and `new` lie inside one `source` value (found with json's
+    own decoder, not nbport's walker)."""
+    prefix, end = change_region(old, new)
+    suffix = len(old) - end
     keys = list(re.finditer(r'"(?:source|input)"\s*:\s*', old[:prefix]))
     assert keys, "the change starts before any source"
     start = keys[-1].end()

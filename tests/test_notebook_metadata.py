@@ -11,7 +11,15 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_notebook_document import BOM, load, notebooks, pairs, validate, writers
+from test_notebook_document import (
+    BOM,
+    change_region,
+    load,
+    notebooks,
+    pairs,
+    validate,
+    writers,
+)
 
 from nbport.api import apply_fixes, fix_document, metadata_edits, rules_for
 from nbport.documents import document_from_cells
@@ -310,18 +318,6 @@ def test_generated_notebooks_take_metadata_edits_in_place(
 
 
 # --- The corpus -----------------------------------------------------------------------------------
-
-
-def change_region(old: str, new: str) -> tuple[int, int]:
-    """The span of `old` that differs from `new`, by common prefix and suffix."""
-    prefix = 0
-    limit = min(len(old), len(new))
-    while prefix < limit and old[prefix] == new[prefix]:
-        prefix += 1
-    suffix = 0
-    while suffix < limit - prefix and old[-1 - suffix] == new[-1 - suffix]:
-        suffix += 1
-    return prefix, len(old) - suffix
 
 
 def top_metadata_span(text: str) -> tuple[int, int]:
