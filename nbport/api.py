@@ -5,7 +5,7 @@ Per-file problems become `FileError`s in the result, never exceptions, so one ba
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,9 +16,11 @@ from nbport.discovery import discover
 from nbport.documents import Document, DocumentError, document_from_cells, load_document
 from nbport.documents.base import MetadataDocument
 from nbport.engine import CheckResult, check_document
+from nbport.file_pool import map_files
 from nbport.finding import FileError, Finding, FixSafety, MetadataEdit
 from nbport.rule import DEFAULT_SETTINGS, RuleSettings
 from nbport.selection import select_rules
+from nbport.suppressions import apply_suppressions
 
 #: Fixes can make new fixable findings (or expose ones they overlapped); re-run, but not forever.
 MAX_FIX_ROUNDS = 10
@@ -101,22 +103,21 @@ def check_paths(
     rules: Sequence[CatalogEntry] | None = None,
     *,
     config: Config | None = None,
+    report_unused_suppressions: bool = False,
+    jobs: int = 1,
+    progress: bool = False,
 ) -> RunReport:
     """Check every notebook and script found under `paths`.
 
     With `config` (see `nbport.config.load_config`), its rules less each file's per-file ignores,
-    its thresholds and its `exclude` apply, and `rules` must be None.
+    its thresholds, its exclusions and `respect-gitignore` apply, and `rules` must be None. With
+    `report_unused_suppressions`, suppressions that silence nothing are findings (`NBP000`).
+    With `jobs` > 1, large runs are spread over that many processes (see `nbport.file_pool`);
+    with `progress`, a progress bar shows on standard error for long runs. Files come back in
+    path order either way.
     """
-    plan = _Plan.of(rules, config)
-    return RunReport(
-        tuple(
-            _each_file(
-                paths,
-                lambda path: check_file(path, plan.rules_for(path), settings=plan.settings),
-                plan.excluded,
-            )
-        )
-    )
+    task = _FileTask(_Plan.of(rules, config), report_unused_suppressions=report_unused_suppressions)
+    return RunReport(tuple(_each_file(paths, task, config, jobs=jobs, progress=progress)))
 
 
 def fix_paths(
@@ -126,19 +127,23 @@ def fix_paths(
     unsafe: bool = False,
     write: bool = True,
     config: Config | None = None,
+    report_unused_suppressions: bool = False,
+    jobs: int = 1,
+    progress: bool = False,
 ) -> RunReport:
     """Fix every file under `paths`; with `write=False` only report what would change.
 
-    `config` works as for `check_paths`.
+    `config`, `jobs` and `progress` work as for `check_paths`. With `report_unused_suppressions`,
+    suppressions that silence nothing are findings (`NBP000`), and their safe fixes remove them.
     """
-    plan = _Plan.of(rules, config)
-
-    def run(path: Path) -> FileReport:
-        return fix_file(
-            path, plan.rules_for(path), unsafe=unsafe, write=write, settings=plan.settings
-        )
-
-    return RunReport(tuple(_each_file(paths, run, plan.excluded)))
+    task = _FileTask(
+        _Plan.of(rules, config),
+        report_unused_suppressions=report_unused_suppressions,
+        fixing=True,
+        unsafe=unsafe,
+        write=write,
+    )
+    return RunReport(tuple(_each_file(paths, task, config, jobs=jobs, progress=progress)))
 
 
 @dataclass(frozen=True)
@@ -164,8 +169,38 @@ class _Plan:
         assert self.rules is not None
         return self.rules
 
-    def excluded(self, path: Path) -> bool:
-        return self.config is not None and self.config.excluded(path)
+
+@dataclass(frozen=True)
+class _FileTask:
+    """Check or fix one file as the run asks: a value, so worker processes can receive it."""
+
+    plan: _Plan
+    report_unused_suppressions: bool
+    fixing: bool = False
+    unsafe: bool = False
+    write: bool = True
+
+    def __call__(self, path: Path) -> FileReport:
+        rules, settings = self.plan.rules_for(path), self.plan.settings
+        try:
+            if self.fixing:
+                return fix_file(
+                    path,
+                    rules,
+                    unsafe=self.unsafe,
+                    write=self.write,
+                    settings=settings,
+                    report_unused_suppressions=self.report_unused_suppressions,
+                )
+            return check_file(
+                path,
+                rules,
+                settings=settings,
+                report_unused_suppressions=self.report_unused_suppressions,
+            )
+        except Exception as error:  # one file's bug must not end the run (nor lose the others)
+            message = f"internal error ({type(error).__name__}: {error}); please report it"
+            return FileReport(path, errors=(FileError(path, message),))
 
 
 def check_source(
@@ -174,22 +209,44 @@ def check_source(
     rules: Sequence[CatalogEntry] | None = None,
     *,
     settings: RuleSettings = DEFAULT_SETTINGS,
+    report_unused_suppressions: bool = False,
 ) -> CheckResult:
-    """Check source text held in memory: one cell (a string) or several, as a notebook or a script."""
+    """Check source text held in memory: one cell (a string) or several, as a notebook or a script.
+
+    Suppression comments in the source apply, as in a file.
+    """
     cells = [source] if isinstance(source, str) else list(source)
     document = document_from_cells(cells, layout)
-    return check_document(document, rules_for() if rules is None else rules, settings)
+    chosen = rules_for() if rules is None else rules
+    return check_suppressed(document, chosen, settings, report_unused_suppressions)
+
+
+def check_suppressed(
+    document: Document,
+    rules: Sequence[CatalogEntry],
+    settings: RuleSettings = DEFAULT_SETTINGS,
+    report_unused_suppressions: bool = False,
+) -> CheckResult:
+    """`check_document`, less the findings the document's suppressions silence (`nbport.suppressions`);
+    with `report_unused_suppressions`, plus an `NBP000` finding for each suppression that silences
+    nothing."""
+    result = check_document(document, rules, settings)
+    return apply_suppressions(document, result, rules, report_unused=report_unused_suppressions)
 
 
 def check_file(
-    path: Path, rules: Sequence[CatalogEntry], *, settings: RuleSettings = DEFAULT_SETTINGS
+    path: Path,
+    rules: Sequence[CatalogEntry],
+    *,
+    settings: RuleSettings = DEFAULT_SETTINGS,
+    report_unused_suppressions: bool = False,
 ) -> FileReport:
-    """Check one file, with the rules' `settings` (thresholds)."""
+    """Check one file, with the rules' `settings` (thresholds); suppressed findings are left out."""
     try:
         document = load_document(path)
     except DocumentError as error:
         return FileReport(path, errors=(FileError(path, str(error)),))
-    result = check_document(document, rules, settings)
+    result = check_suppressed(document, rules, settings, report_unused_suppressions)
     return FileReport(path, result.findings, _notice_errors(document) + result.errors)
 
 
@@ -210,13 +267,17 @@ def fix_document(
     *,
     unsafe: bool = False,
     settings: RuleSettings = DEFAULT_SETTINGS,
+    report_unused_suppressions: bool = False,
 ) -> FixOutcome:
     """Apply fixes to `document` in memory, re-checking after each round, until none is left.
 
+    Suppressed findings are neither reported nor fixed. With `report_unused_suppressions`, the
+    safe fixes of `NBP000` findings remove the suppressions that silence nothing.
     A document with unreadable cells, or one whose file must not be rewritten, is returned unchanged.
     """
     original = document
-    result = original_result = check_document(document, rules, settings)
+    unused = report_unused_suppressions
+    result = original_result = check_suppressed(document, rules, settings, unused)
     if result.errors or any(notice.blocks_writing for notice in document.notices):
         return FixOutcome(document, result, ())
     allowed = {FixSafety.SAFE, FixSafety.UNSAFE} if unsafe else {FixSafety.SAFE}
@@ -236,7 +297,7 @@ def fix_document(
             return FixOutcome(original, original_result, (), refusal)
         if candidate is document:
             break  # the metadata already held what the fixes set
-        candidate_result = check_document(candidate, rules, settings)
+        candidate_result = check_suppressed(candidate, rules, settings, unused)
         if candidate_result.errors:
             broken = ", ".join(error.label() for error in candidate_result.errors)
             refusal = FileError(
@@ -255,13 +316,23 @@ def fix_file(
     unsafe: bool = False,
     write: bool = True,
     settings: RuleSettings = DEFAULT_SETTINGS,
+    report_unused_suppressions: bool = False,
 ) -> FileReport:
-    """Fix one file and write it, atomically, only if its bytes changed."""
+    """Fix one file and write it, atomically, only if its bytes changed.
+
+    Suppressed findings are not fixed; see `fix_document` for `report_unused_suppressions`.
+    """
     try:
         original = load_document(path)
     except DocumentError as error:
         return FileReport(path, errors=(FileError(path, str(error)),))
-    outcome = fix_document(original, rules, unsafe=unsafe, settings=settings)
+    outcome = fix_document(
+        original,
+        rules,
+        unsafe=unsafe,
+        settings=settings,
+        report_unused_suppressions=report_unused_suppressions,
+    )
     errors = _notice_errors(original) + outcome.result.errors
     if outcome.refused is not None:
         return FileReport(path, outcome.result.findings, (*errors, outcome.refused))
@@ -380,23 +451,29 @@ def _decode(data: bytes) -> str:
 
 def _each_file(
     paths: Sequence[Path],
-    run: Callable[[Path], FileReport],
-    excluded: Callable[[Path], bool] = lambda path: False,
+    task: _FileTask,
+    config: Config | None = None,
+    *,
+    jobs: int = 1,
+    progress: bool = False,
 ) -> Iterable[FileReport]:
-    named = set(paths)
-    for item in discover(paths):
+    # Discovery prunes what `exclude`, `extend-exclude` and .gitignore files leave out of directory
+    # walks; a file named explicitly is always checked (pre-commit passes files by name).
+    found = list(
+        discover(
+            paths,
+            exclude=config.exclusions if config is not None else (),
+            respect_gitignore=config.respect_gitignore if config is not None else True,
+        )
+    )
+    files = [item for item in found if not isinstance(item, FileError)]
+    reports = map_files(task, files, jobs=jobs, progress=progress)
+    # Discovery's errors keep their sorted places among the files' reports.
+    for item in found:
         if isinstance(item, FileError):
             yield FileReport(item.path, errors=(item,))
-            continue
-        # `exclude` prunes what directory walks find; a file named explicitly is always checked
-        # (pre-commit passes files by name, and the user asked for it).
-        if item not in named and excluded(item):
-            continue
-        try:
-            yield run(item)
-        except Exception as error:
-            message = f"internal error ({type(error).__name__}: {error}); please report it"
-            yield FileReport(item, errors=(FileError(item, message),))
+        else:
+            yield next(reports)
 
 
 __all__ = [
@@ -408,6 +485,7 @@ __all__ = [
     "check_file",
     "check_paths",
     "check_source",
+    "check_suppressed",
     "fix_document",
     "fix_file",
     "fix_paths",

@@ -2,9 +2,14 @@
 
 The file is found by walking up from the checked path: the first folder holding either file wins,
 `nbport.toml` before `pyproject.toml`, and a `pyproject.toml` without a `[tool.nbport]` table is
-passed over. A command-line option replaces the file's value for the same key. Every key, type and
-rule code is checked when the file is read; a mistake is a `ConfigError` naming the file and the key,
-never ignored, so a typo cannot turn a check off without anyone noticing.
+passed over. A command-line option replaces the file's value for the same key, except
+`extend-exclude`, whose command-line globs are added to the file's. Every key, type and rule code is
+checked when the file is read; a mistake is a `ConfigError` naming the file and the key, never
+ignored, so a typo cannot turn a check off without anyone noticing.
+
+Globs are in gitignore syntax. Those of the file (`exclude`, `extend-exclude`, `per-file-ignores`)
+are relative to the file's folder; those of the command line (`exclude`, `extend-exclude`) to the
+working directory, as in ruff, so `--exclude legacy/` means the `legacy` folder the user sees.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ else:  # pragma: no cover - exercised on 3.10 only
 if TYPE_CHECKING:
     from pathspec import PathSpec
 
+    from nbport.discovery import Globs
+
 #: The files looked for in each folder, in order of preference.
 CONFIG_FILES = ("nbport.toml", "pyproject.toml")
 #: Where a value came from when neither the file nor the command line set it.
@@ -45,6 +52,8 @@ KEYS = (
     "per-file-ignores",
     "target",
     "exclude",
+    "extend-exclude",
+    "respect-gitignore",
     "min-epochs",
     "large-file-mb",
 )
@@ -67,9 +76,9 @@ class ConfigFile:
 class Config:
     """The effective configuration: defaults, then the file, then the command line.
 
-    Globs (`exclude`, `per-file-ignores`) are relative to the folder of the file (`root`), matched
-    the way `.gitignore` lines are (pathspec): `legacy/` or `*.py` match at any depth, `tests/**`
-    from the root.
+    Globs (`exclude`, `extend-exclude`, `per-file-ignores`) are relative to the folder of the file
+    (`root`), matched the way `.gitignore` lines are (pathspec): `legacy/` or `*.py` match at any
+    depth, `tests/**` from the root. Command-line globs are relative to `working_directory`.
     """
 
     #: None: every rule of the target.
@@ -79,6 +88,14 @@ class Config:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     target: str = "colab"
     exclude: tuple[str, ...] = ()
+    #: The file's `extend-exclude`, then the command line's.
+    extend_exclude: tuple[str, ...] = ()
+    #: How many of the last `extend_exclude` globs came from the command line.
+    command_line_extend_excludes: int = 0
+    #: Whether walks leave out what `.gitignore` files ignore.
+    respect_gitignore: bool = True
+    #: The folder command-line globs are relative to: the working directory of `load_config`.
+    working_directory: Path | None = None
     #: None: the rule's own default.
     min_epochs: int | None = None
     large_file_mb: float | None = None
@@ -119,10 +136,24 @@ class Config:
             return self.rules
         return tuple(entry for entry in self.rules if entry.id not in ignored)
 
-    def excluded(self, path: Path) -> bool:
-        """Whether `exclude` matches `path` (the caller keeps files named on the command line)."""
-        relative = self._relative(path)
-        return relative is not None and self._exclude_spec.match_file(relative)
+    @property
+    def exclusions(self) -> tuple[Globs, ...]:
+        """`exclude` and `extend-exclude`, each glob with the folder it is relative to, for
+        `nbport.discovery.discover` (which keeps files named on the command line)."""
+        from nbport.discovery import Globs
+
+        file_folder = self.root or Path(".")
+        command_line_folder = self.working_directory or Path(".")
+        from_file = len(self.extend_exclude) - self.command_line_extend_excludes
+        exclude_folder = (
+            command_line_folder if self.sources.get("exclude") == COMMAND_LINE else file_folder
+        )
+        candidates = (
+            Globs(exclude_folder, self.exclude),
+            Globs(file_folder, self.extend_exclude[:from_file]),
+            Globs(command_line_folder, self.extend_exclude[from_file:]),
+        )
+        return tuple(globs for globs in candidates if globs.patterns)
 
     def describe(self) -> list[str]:
         """`nbport config`: each key as TOML, with where its value came from, then the rules."""
@@ -137,6 +168,8 @@ class Config:
             "per-file-ignores": dict(self.per_file_ignores),
             "target": self.target,
             "exclude": list(self.exclude),
+            "extend-exclude": list(self.extend_exclude),
+            "respect-gitignore": self.respect_gitignore,
             "min-epochs": self.min_epochs if self.min_epochs is not None else MIN_EPOCHS,
             "large-file-mb": (
                 self.large_file_mb
@@ -165,10 +198,6 @@ class Config:
             return path.resolve().relative_to(root.resolve()).as_posix()
         except (OSError, ValueError):
             return None
-
-    @cached_property
-    def _exclude_spec(self) -> PathSpec:
-        return _spec(self.exclude)
 
     @cached_property
     def _per_file_specs(self) -> tuple[tuple[PathSpec, frozenset[str]], ...]:
@@ -235,19 +264,39 @@ def read_config_file(path: Path) -> ConfigFile | None:
 
 def load_config(start: Path, command_line: Mapping[str, Any] | None = None) -> Config:
     """The effective configuration for `start`: defaults, the file found from it, then the
-    `command_line` values (keys as in the file; None or absent: not given). Raises `ConfigError`."""
+    `command_line` values (keys as in the file; None or absent: not given). Raises `ConfigError`.
+
+    Command-line `exclude` (replaces the file's) and `extend-exclude` (added to the file's) are
+    lists of globs relative to the working directory; `respect-gitignore` is a bool.
+    """
     found = find_config_file(start)
     values: dict[str, Any] = {}
     sources = dict.fromkeys(KEYS, DEFAULT)
     if found is not None:
         values.update(found.values)
         sources.update(dict.fromkeys(found.values, display_path(found.path)))
+    command_line_extend_excludes = 0
     for key, value in (command_line or {}).items():
         if key not in KEYS:
             raise ValueError(f"unknown configuration key {key!r}")
         if value is None:
             continue
-        values[key] = tuple(split_codes(value)) if key in _CODE_LISTS else value
+        if key in ("exclude", "extend-exclude") and isinstance(value, str):
+            value = (value,)  # one glob, not its characters
+        if key in _CODE_LISTS:
+            values[key] = tuple(split_codes(value))
+        elif key == "extend-exclude":  # added to the file's, not instead of them
+            if not value:
+                continue
+            values[key] = (*values.get(key, ()), *value)
+            command_line_extend_excludes = len(value)
+            if found is not None and found.values.get(key):
+                sources[key] = f"{display_path(found.path)} + {COMMAND_LINE}"
+                continue
+        elif key == "exclude":
+            values[key] = tuple(value)
+        else:
+            values[key] = value
         sources[key] = COMMAND_LINE
     return Config(
         select=values.get("select"),
@@ -256,6 +305,10 @@ def load_config(start: Path, command_line: Mapping[str, Any] | None = None) -> C
         per_file_ignores=values.get("per-file-ignores", ()),
         target=str(values.get("target", "colab")).lower(),
         exclude=values.get("exclude", ()),
+        extend_exclude=values.get("extend-exclude", ()),
+        command_line_extend_excludes=command_line_extend_excludes,
+        respect_gitignore=bool(values.get("respect-gitignore", True)),
+        working_directory=Path.cwd(),
         min_epochs=values.get("min-epochs"),
         large_file_mb=values.get("large-file-mb"),
         file=found.path if found is not None else None,
@@ -282,8 +335,12 @@ def _checked(shown: str, prefix: str, key: str, value: object) -> Any:
         raise ConfigError(f"{where}: unknown key (known: {', '.join(KEYS)})")
     if key in _CODE_LISTS:
         return _codes(where, _strings(where, value))
-    if key == "exclude":
+    if key in ("exclude", "extend-exclude"):
         return _strings(where, value)
+    if key == "respect-gitignore":
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: must be true or false")
+        return value
     if key == "per-file-ignores":
         if not isinstance(value, dict):
             raise ConfigError(f"{where}: must be a table of glob = [rule codes]")

@@ -1,13 +1,49 @@
-"""Paths → files: the notebooks and scripts named on the command line or found in directories."""
+"""Paths → files: the notebooks and scripts named on the command line or found in directories.
+
+What a directory walk leaves out:
+
+- `SKIPPED_DIRECTORIES` and virtual environments (a folder holding `pyvenv.cfg`) are never entered.
+- With `respect_gitignore`, what `.gitignore` files ignore, as git reads them: each file's patterns
+  are relative to its own folder, a deeper file overrides a shallower one and `!` re-includes. Inside
+  a git repository (a folder above holding `.git`) the `.gitignore` files of the folders from the
+  repository root down to the walked directory count too, and `.git/info/exclude`, as in ruff and
+  black. Outside a repository only the walked tree's own `.gitignore` files count (ruff honours them
+  there too), not those of the folders above it: without a repository nothing marks where the
+  project starts, and a stray `~/.gitignore` must not hide files. The global excludes file
+  (`core.excludesFile`) is not read: finding it needs git's own configuration.
+- What `exclude` globs (`Globs`) match: gitignore syntax relative to their folder (the configuration
+  file's, or the working directory for command-line globs), below that folder only, like the lines
+  of a `.gitignore` there; a walk of a directory unrelated to that folder (`nbport check ../other
+  --exclude legacy/`) matches them relative to the walked directory instead.
+
+An ignored or excluded directory is pruned, not walked and then filtered, so, as in git, a file
+inside an ignored directory cannot be re-included. Symbolic links to directories are never followed;
+a link to a file is checked only when its target lies inside the walked directory, and a file reached
+twice (a link and its target, a file under two named paths) is checked once, under the path it was
+found at (the link's target's path when both were found).
+
+What the user names is exempt: a file named explicitly is always checked, even when ignored or
+excluded (pre-commit passes files by name), and so is a named link. A directory named explicitly is
+walked even when it is ignored, a skipped name or excluded (as ruff and ripgrep do): the patterns
+above it that ignore it do not apply inside it.
+
+Everything comes out sorted by path, errors among the files: an unreadable directory (or
+`.gitignore`) is one `FileError`, and the walk goes on.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nbport.documents import SUFFIXES
 from nbport.finding import FileError
+
+if TYPE_CHECKING:
+    from pathspec import PathSpec
 
 #: Directories never entered: tool caches, version control, virtual environments, checkpoints.
 SKIPPED_DIRECTORIES = frozenset(
@@ -30,40 +66,236 @@ SKIPPED_DIRECTORIES = frozenset(
         "dist",
     }
 )
+GITIGNORE = ".gitignore"
 
 
-def discover(paths: Sequence[Path]) -> Iterator[Path | FileError]:
-    """Each file to check once, sorted by path; a path that does not exist yields a `FileError`.
+@dataclass(frozen=True)
+class Globs:
+    """Exclusion globs in gitignore syntax (`legacy/`, `*.py`, `/data/**`, `!keep.py`) and the
+    folder they are relative to."""
 
-    A file named explicitly is always checked (pre-commit passes files by name); directories are
-    searched for `.ipynb` and `.py` files, skipping `SKIPPED_DIRECTORIES` and symbolic links to
-    directories, so a walk never leaves the tree.
+    folder: Path
+    patterns: tuple[str, ...]
+
+
+def discover(
+    paths: Sequence[Path], *, exclude: Sequence[Globs] = (), respect_gitignore: bool = True
+) -> Iterator[Path | FileError]:
+    """Each file to check once, and each path that could not be read as a `FileError`, by path.
+
+    Named files are kept whatever ignores them; directories are walked for `.ipynb` and `.py`
+    files, leaving out what `exclude` and (with `respect_gitignore`) `.gitignore` files ignore,
+    as the module docstring describes.
     """
-    found: set[Path] = set()
-    missing: list[FileError] = []
+    # real path → (is a link, path as found): a file reached twice is kept once.
+    chosen: dict[str, tuple[bool, Path]] = {}
+    errors: list[FileError] = []
+
+    def keep(real: str, is_link: bool, path: Path) -> None:
+        if real not in chosen or (is_link, path) < chosen[real]:
+            chosen[real] = (is_link, path)
+
     for path in paths:
         if path.is_dir():
-            found.update(_walk(path))
+            for item in _walk(path, exclude, respect_gitignore):
+                if isinstance(item, FileError):
+                    errors.append(item)
+                else:
+                    keep(*item)
         elif path.exists():
-            found.add(path)
+            keep(os.path.realpath(path), path.is_symlink(), path)
         else:
-            missing.append(FileError(path, "no such file or directory"))
-    yield from missing
-    yield from sorted(found)
+            errors.append(FileError(path, "no such file or directory"))
+    found: list[Path | FileError] = [*errors, *(path for _, path in chosen.values())]
+    yield from sorted(found, key=lambda item: item.path if isinstance(item, FileError) else item)
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    for directory, subdirectories, files in os.walk(root):
-        # os.walk does not follow links to directories unless asked; prune what we never enter.
-        subdirectories[:] = [
-            name
-            for name in subdirectories
-            if name not in SKIPPED_DIRECTORIES and not _is_virtualenv(Path(directory, name))
-        ]
-        for name in files:
-            if name.endswith(SUFFIXES):
-                yield Path(directory, name)
+# -- the walk
 
 
-def _is_virtualenv(path: Path) -> bool:
-    return (path / "pyvenv.cfg").is_file()
+@dataclass(frozen=True)
+class _Matcher:
+    """Compiled patterns and how to turn a walked path (relative to the walked directory, `/`,
+    a trailing `/` for a directory) into the path they match: cut its first `cut` characters (the
+    folder of a `.gitignore` inside the tree), then put `prefix` (the walked directory's path below
+    the patterns' folder, for patterns from above it) in front."""
+
+    spec: PathSpec
+    prefix: str = ""
+    cut: int = 0
+
+    def verdict(self, relative: str) -> bool | None:
+        """True: ignored; False: re-included by a `!` pattern; None: no pattern matches."""
+        return self.spec.check_file(self.prefix + relative[self.cut :]).include
+
+
+def _walk(
+    root: Path, exclude: Sequence[Globs], respect_gitignore: bool
+) -> Iterator[tuple[str, bool, Path] | FileError]:
+    """(real path, is a link, path) of each file under `root`, or a `FileError`."""
+    top = os.fspath(root)
+    real_top = os.path.realpath(top)
+    gitignores: tuple[_Matcher, ...] = ()
+    if respect_gitignore:
+        above = list(_gitignores_above(real_top))
+        errors = [item for item in above if isinstance(item, FileError)]
+        yield from errors
+        gitignores = tuple(item for item in above if isinstance(item, _Matcher))
+    excludes, excludes_below = _globs_matchers(exclude, real_top)
+    # (directory as found, its path below `root` with a trailing `/`, its .gitignore matchers,
+    # deepest first, and its exclude matchers)
+    stack = [(top, "", gitignores, excludes)]
+    while stack:
+        directory, relative, gitignores, excludes = stack.pop()
+        excludes = (*excludes, *excludes_below.get(relative, ()))
+        try:
+            with os.scandir(directory) as scan:
+                entries = list(scan)
+        except OSError as error:
+            yield FileError(Path(directory), f"cannot read directory: {error.strerror or error}")
+            continue
+        if relative and any(entry.name == "pyvenv.cfg" for entry in entries):
+            continue  # a virtual environment, seen from inside: no stat per directory to find it
+        if respect_gitignore:
+            for entry in entries:
+                if entry.name == GITIGNORE and entry.is_file():
+                    read = _gitignore_matcher(entry.path, cut=len(relative))
+                    if isinstance(read, FileError):
+                        yield read
+                    elif read is not None:
+                        gitignores = (read, *gitignores)
+        for entry in entries:
+            name = entry.name
+            if entry.is_dir(follow_symlinks=False):
+                child = relative + name + "/"
+                if name not in SKIPPED_DIRECTORIES and not _ignored(child, gitignores, excludes):
+                    stack.append((entry.path, child, gitignores, excludes))
+            elif name.endswith(SUFFIXES):
+                child = relative + name
+                if _ignored(child, gitignores, excludes):
+                    continue
+                if not entry.is_symlink():
+                    if entry.is_file(follow_symlinks=False):  # not a socket or a fifo
+                        yield os.path.join(real_top, child), False, Path(entry.path)
+                    continue
+                real = os.path.realpath(entry.path)
+                # Only links that stay in the tree, and not to a directory (never followed).
+                inside = real.startswith(os.path.join(real_top, ""))
+                if inside and not os.path.isdir(real):
+                    yield real, True, Path(entry.path)
+
+
+def _ignored(relative: str, gitignores: Sequence[_Matcher], excludes: Sequence[_Matcher]) -> bool:
+    for matcher in gitignores:  # the deepest .gitignore with a matching pattern decides
+        verdict = matcher.verdict(relative)
+        if verdict is not None:
+            if verdict:
+                return True
+            break
+    return any(matcher.verdict(relative) for matcher in excludes)
+
+
+def _gitignores_above(real_top: str) -> Iterator[_Matcher | FileError]:
+    """The `.gitignore` files from the repository root down to `real_top`'s parent, deepest first,
+    then `.git/info/exclude` (git's lowest precedence); nothing outside a repository."""
+    repository = _repository_root(real_top)
+    if repository is None:
+        return
+    folder = real_top
+    while folder != repository:  # the repository root is `real_top` or a folder above it
+        folder = os.path.dirname(folder)
+        matcher = _gitignore_matcher(
+            os.path.join(folder, GITIGNORE), prefix=_below(real_top, folder)
+        )
+        if matcher is not None:
+            yield matcher
+    info_exclude = os.path.join(repository, ".git", "info", "exclude")
+    matcher = _gitignore_matcher(info_exclude, prefix=_below(real_top, repository))
+    if matcher is not None:
+        yield matcher
+
+
+def _below(path: str, folder: str) -> str:
+    """`path` relative to `folder` (which holds it) with `/` and a trailing `/`; "" for `folder`."""
+    relative = os.path.relpath(path, folder)
+    return "" if relative == "." else relative.replace(os.sep, "/") + "/"
+
+
+def _repository_root(real_top: str) -> str | None:
+    folder = real_top
+    while True:
+        if os.path.lexists(os.path.join(folder, ".git")):  # a folder, or a file in a worktree
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+
+
+def _gitignore_matcher(path: str, *, prefix: str = "", cut: int = 0) -> _Matcher | FileError | None:
+    """The patterns of one ignore file; None when it is missing or has none."""
+    try:
+        with open(path, encoding="utf-8", errors="surrogateescape") as file:
+            text = file.read()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        if not os.path.exists(path):
+            return None  # a dangling link, or a folder of that name in a parent
+        return FileError(Path(path), f"cannot read ignore file: {error.strerror or error}")
+    lines = text.replace("\r\n", "\n").split("\n")
+    if not any(line.strip() and not line.startswith("#") for line in lines):
+        return None
+    return _matcher(lines, prefix, cut)
+
+
+def _globs_matchers(
+    exclude: Sequence[Globs], real_top: str
+) -> tuple[tuple[_Matcher, ...], dict[str, list[_Matcher]]]:
+    """The matchers for the walk of `real_top`, and those for folders inside it (by their path
+    below it, with a trailing `/`), which apply once the walk enters them."""
+    everywhere: list[_Matcher] = []
+    below: dict[str, list[_Matcher]] = {}
+    for globs in exclude:
+        if not globs.patterns:
+            continue
+        folder = os.path.realpath(globs.folder)
+        if real_top == folder or real_top.startswith(os.path.join(folder, "")):
+            everywhere.append(_matcher(globs.patterns, _below(real_top, folder), 0))
+        elif folder.startswith(os.path.join(real_top, "")):
+            relative = _below(folder, real_top)
+            below.setdefault(relative, []).append(_matcher(globs.patterns, "", len(relative)))
+        else:  # an unrelated folder: `nbport check ../other --exclude legacy/`
+            everywhere.append(_matcher(globs.patterns, "", 0))
+    return tuple(everywhere), below
+
+
+def _matcher(lines: Iterable[str], prefix: str, cut: int) -> _Matcher:
+    lines = [_as_git_reads(line) for line in lines]
+    spec = _spec(lines)
+    if prefix and spec.check_file(prefix).include is not None:
+        # The walked directory (named by the user) or a folder above it matches: drop the patterns
+        # that ignore it, or pathspec would ignore everything inside it through its path.
+        lines = [line for line in lines if _spec([line]).check_file(prefix).include is not True]
+        spec = _spec(lines)
+    return _Matcher(spec, prefix, cut)
+
+
+def _as_git_reads(line: str) -> str:
+    """`data/**` matches what is inside `data` but not `data` itself, so `!data/keep.py` can
+    re-include; pathspec also matches the folder (`data/`), which would prune it."""
+    line = line.rstrip("\r")
+    stripped = line.rstrip(" ")
+    if stripped.endswith("/**") and not stripped.endswith("\\/**"):
+        return stripped + "/*"
+    return line
+
+
+def _spec(lines: Iterable[str]) -> PathSpec:
+    # Imported here: walks with no ignore file and no exclude never pay for it.
+    from pathspec import GitIgnoreSpec
+
+    return GitIgnoreSpec.from_lines(list(lines))
+
+
+__all__ = ["GITIGNORE", "SKIPPED_DIRECTORIES", "Globs", "discover"]

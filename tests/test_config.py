@@ -121,6 +121,75 @@ def test_exclude_prunes_walks_but_not_named_files(tmp_path: Path) -> None:
     assert rule_ids(check_paths([named], config=config)) == [("t.py", "NBP302")]
 
 
+def checked_names(report: object, root: Path) -> list[str]:
+    return [file.path.relative_to(root).as_posix() for file in report.files]  # type: ignore[attr-defined]
+
+
+def test_extend_exclude_adds_to_exclude_and_the_command_line_adds_to_it(tmp_path: Path) -> None:
+    write(tmp_path / "nbport.toml", 'exclude = ["a/"]\nextend-exclude = ["b/"]\n')
+    for name in ("a", "b", "c", "d", "e"):
+        write(tmp_path / name / "x.py", FIT)
+    config = load_config(tmp_path)
+    assert (config.exclude, config.extend_exclude) == (("a/",), ("b/",))
+    assert checked_names(check_paths([tmp_path], config=config), tmp_path) == [
+        "c/x.py",
+        "d/x.py",
+        "e/x.py",
+    ]
+    # Command line: `exclude` replaces the file's, `extend-exclude` adds to the file's.
+    config = load_config(tmp_path, {"exclude": ["c/"], "extend-exclude": ["d/"]})
+    assert (config.exclude, config.extend_exclude) == (("c/",), ("b/", "d/"))
+    assert config.sources["exclude"] == COMMAND_LINE
+    assert config.sources["extend-exclude"].endswith("nbport.toml + command line")
+    assert checked_names(check_paths([tmp_path], config=config), tmp_path) == [
+        "a/x.py",
+        "e/x.py",
+    ]
+
+
+def test_command_line_globs_are_relative_to_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / "nbport.toml", 'extend-exclude = ["/sub/legacy/"]\n')
+    write(tmp_path / "sub" / "legacy" / "a.py", FIT)
+    write(tmp_path / "sub" / "gen" / "b.py", FIT)
+    write(tmp_path / "gen" / "c.py", FIT)
+    write(tmp_path / "d.py", FIT)
+    monkeypatch.chdir(tmp_path / "sub")
+    # `/gen/` from the command line, run in `sub`, is `sub/gen`; the file's glob stays anchored
+    # at the file's folder.
+    config = load_config(tmp_path, {"extend-exclude": ["/gen/"]})
+    assert checked_names(check_paths([tmp_path], config=config), tmp_path) == [
+        "d.py",
+        "gen/c.py",
+    ]
+    config = load_config(tmp_path, {"exclude": ["/gen/"]})
+    assert checked_names(check_paths([tmp_path], config=config), tmp_path) == [
+        "d.py",
+        "gen/c.py",
+    ]
+
+
+def test_respect_gitignore_from_the_file_and_the_command_line(tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    write(tmp_path / ".gitignore", "scratch/\n")
+    write(tmp_path / "scratch" / "a.py", FIT)
+    write(tmp_path / "b.py", FIT)
+    config = load_config(tmp_path)
+    assert config.respect_gitignore is True
+    assert checked_names(check_paths([tmp_path], config=config), tmp_path) == ["b.py"]
+    write(tmp_path / "nbport.toml", "respect-gitignore = false\n")
+    config = load_config(tmp_path)
+    assert config.respect_gitignore is False
+    assert checked_names(check_paths([tmp_path], config=config), tmp_path) == [
+        "b.py",
+        "scratch/a.py",
+    ]
+    config = load_config(tmp_path, {"respect-gitignore": True})
+    assert config.sources["respect-gitignore"] == COMMAND_LINE
+    assert checked_names(check_paths([tmp_path], config=config), tmp_path) == ["b.py"]
+
+
 def test_fix_respects_per_file_ignores(tmp_path: Path) -> None:
     write(tmp_path / "nbport.toml", '[per-file-ignores]\n"keep.py" = ["windows-path"]\n')
     keep = write(tmp_path / "keep.py", WINDOWS)
@@ -143,6 +212,13 @@ def test_fix_respects_per_file_ignores(tmp_path: Path) -> None:
         ("nbport.toml", "large-file-mb = -1\n", "large-file-mb: must be a positive number"),
         ("nbport.toml", 'target = "mars"\n', "target: must be one of colab, local, both"),
         ("nbport.toml", "exclude = [1]\n", "exclude: must be a list of strings"),
+        ("nbport.toml", 'extend-exclude = "x/"\n', "extend-exclude: must be a list of strings"),
+        ("nbport.toml", 'respect-gitignore = "no"\n', "respect-gitignore: must be true or false"),
+        (
+            "pyproject.toml",
+            "[tool.nbport]\nrespect-gitignore = 0\n",
+            "tool.nbport.respect-gitignore: must be true or false",
+        ),
         ("nbport.toml", 'per-file-ignores = ["x"]\n', "per-file-ignores: must be a table"),
         (
             "nbport.toml",
@@ -211,12 +287,28 @@ def test_config_command_shows_values_and_sources(tmp_path: Path) -> None:
     by_key = {line.split(" = ")[0]: line for line in lines[1:-1]}
     assert by_key["min-epochs"].endswith("# pyproject.toml") and "= 5 " in by_key["min-epochs"]
     assert by_key["exclude"].startswith('exclude = ["scratch/"]')
+    assert by_key["extend-exclude"].startswith("extend-exclude = []")
+    assert by_key["extend-exclude"].endswith("# default")
+    assert by_key["respect-gitignore"].startswith("respect-gitignore = true ")
     assert by_key["target"].startswith('target = "local"') and by_key["target"].endswith(
         "# command line"
     )
     assert by_key["large-file-mb"].startswith("large-file-mb = 1024 ")
     assert by_key["select"].endswith("# default")
     assert lines[-1] == "# rules: NBP001 NBP002 NBP201 NBP401 NBP402"
+
+
+def test_describe_shows_exclusions_and_their_sources(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", "[tool.nbport]\nextend-exclude = ['a/']\n")
+    config = load_config(
+        tmp_path, {"extend-exclude": ["b/"], "respect-gitignore": False, "exclude": None}
+    )
+    by_key = {line.split(" = ")[0]: line for line in config.describe()[:-1]}
+    assert by_key["extend-exclude"].startswith('extend-exclude = ["a/", "b/"] ')
+    assert by_key["extend-exclude"].endswith("pyproject.toml + command line")
+    assert by_key["respect-gitignore"].startswith("respect-gitignore = false ")
+    assert by_key["respect-gitignore"].endswith("# command line")
+    assert by_key["exclude"].endswith("# default")
 
 
 def test_config_command_without_a_file(tmp_path: Path) -> None:

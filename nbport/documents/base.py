@@ -56,6 +56,8 @@ class Unit:
     #: 1-based line, in the file, of the first line of `text` (1 for notebook cells).
     first_line: int
     escape_style: EscapeStyle
+    #: The cell's Jupyter tags (`metadata.tags`), such as `nbport-ignore`; none for scripts.
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

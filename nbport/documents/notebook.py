@@ -163,6 +163,7 @@ class NotebookDocument:
                     text=_joined(cell.get(key, "")),
                     first_line=1,
                     escape_style=EscapeStyle.LIVE,
+                    tags=_tags(cell),
                 )
             )
             positions.append(position)
@@ -444,6 +445,15 @@ def _kernel_language(metadata: Any) -> str | None:
             if isinstance(language, str) and language.strip():
                 return language
     return None
+
+
+def _tags(cell: Mapping[str, Any]) -> tuple[str, ...]:
+    """The strings in a cell's `metadata.tags` (Jupyter's "Add tag"); anything else is ignored."""
+    metadata = cell.get("metadata")
+    tags = metadata.get("tags") if isinstance(metadata, dict) else None
+    if not isinstance(tags, list):
+        return ()
+    return tuple(tag for tag in tags if isinstance(tag, str))
 
 
 def _cells(data: Mapping[str, Any]) -> list[dict[str, Any]]:
