@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from nbport.api import RunReport
 from nbport.finding import FileError, Finding, FixSafety
 
+if TYPE_CHECKING:
+    from nbport.catalog import CatalogEntry
+
 Style = Callable[..., str]
+#: Names of the findings that come from nbport itself rather than from a catalog rule.
+BUILT_IN_NAMES = {"NBP000": "unused-suppression"}
 
 
 def plain(text: str, **_: object) -> str:
@@ -24,6 +31,28 @@ def finding_line(finding: Finding, style: Style = plain) -> str:
 def error_line(error: FileError, style: Style = plain) -> str:
     """`path: error: what is wrong` or `path:cell 4: error: ...`."""
     return f"{style(error.label() + ':', bold=True)} {style('error:', fg='red', bold=True)} {error.message}"
+
+
+def statistics_lines(findings: Sequence[Finding], catalog: Mapping[str, CatalogEntry]) -> list[str]:
+    """`--statistics`: one line per rule, most frequent first: count, id, fix mark, name.
+
+    The mark is `[*]` when some of the rule's findings have a safe fix, `[-]` when only unsafe
+    fixes exist (`--unsafe-fixes`), blank when none can be fixed.
+    """
+    counts = Counter(finding.rule for finding in findings)
+    safeties: dict[str, set[FixSafety]] = {}
+    for finding in findings:
+        if finding.fix is not None:
+            safeties.setdefault(finding.rule, set()).add(finding.fix.safety)
+    width = len(str(max(counts.values(), default=0)))
+    lines = []
+    for rule, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        fixes = safeties.get(rule, set())
+        mark = "[*]" if FixSafety.SAFE in fixes else "[-]" if FixSafety.UNSAFE in fixes else "   "
+        entry = catalog.get(rule)
+        name = entry.name if entry is not None else BUILT_IN_NAMES.get(rule, "")
+        lines.append(f"{count:>{width}}  {rule}  {mark} {name}".rstrip())
+    return lines
 
 
 def summary_lines(
