@@ -66,6 +66,80 @@ RefOption = Annotated[
         show_default=False,
     ),
 ]
+
+
+class OutputFormat(str, Enum):
+    """`--output-format`: for people, for scripts, for code scanning, for GitHub annotations."""
+
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+
+
+OutputFormatOption = Annotated[
+    OutputFormat,
+    typer.Option(
+        "--output-format",
+        help=(
+            "text (one line per finding), json (see README), sarif (SARIF 2.1.0 for code"
+            " scanning) or github (workflow commands that annotate a pull request)."
+        ),
+        case_sensitive=False,
+    ),
+]
+ExcludeOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--exclude",
+        help=(
+            "Skip files and folders matching these globs (gitignore syntax, relative to the"
+            " current folder) while walking; replaces the project's `exclude`. Files named on"
+            " the command line are always checked."
+        ),
+        show_default=False,
+    ),
+]
+ExtendExcludeOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--extend-exclude",
+        help="Skip these globs too, on top of `exclude`.",
+        show_default=False,
+    ),
+]
+RespectGitignoreOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--respect-gitignore/--no-respect-gitignore",
+        help="Skip what .gitignore files ignore while walking folders. Default: the project's `respect-gitignore`, else yes.",
+        show_default=False,
+    ),
+]
+JobsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=1,
+        help="Check files in this many processes (large runs only). Default: the machine's cores.",
+        show_default=False,
+    ),
+]
+StatisticsOption = Annotated[
+    bool,
+    typer.Option(
+        "--statistics",
+        help="Print a count per rule instead of one line per finding (text output).",
+    ),
+]
+UnusedSuppressionsOption = Annotated[
+    bool,
+    typer.Option(
+        "--report-unused-suppressions",
+        help="Report `# nbport: ignore` comments, nbport-ignore tags and ignore-file lines that silence nothing (NBP000).",
+    ),
+]
 TargetOption = Annotated[
     str | None,
     typer.Option(
@@ -115,9 +189,9 @@ def _styler(color: bool):  # noqa: ANN202 - returns typer.style or a plain pass-
 
 
 def _configs(  # noqa: ANN202 - a list of (nbport.config.Config, paths), imported lazily
-    paths: list[Path], select: list[str] | None, ignore: list[str] | None, target: str | None
+    paths: list[Path], command_line: dict[str, object]
 ):
-    """Each path's effective configuration (project file, then these options), paths grouped by it.
+    """Each path's effective configuration (project file, then `command_line`), paths grouped by it.
 
     A bad configuration file is one line and exit code 2; a bad option is a usage error.
     """
@@ -125,7 +199,6 @@ def _configs(  # noqa: ANN202 - a list of (nbport.config.Config, paths), importe
     from nbport.config import ConfigError, load_config
     from nbport.selection import SelectionError
 
-    command_line = {"select": select or None, "ignore": ignore or None, "target": target}
     groups: dict[Path | None, tuple[object, list[Path]]] = {}
     try:
         for path in paths:
@@ -143,6 +216,25 @@ def _configs(  # noqa: ANN202 - a list of (nbport.config.Config, paths), importe
     return list(groups.values())
 
 
+def _command_line(
+    select: list[str] | None,
+    ignore: list[str] | None,
+    target: str | None,
+    exclude: list[str] | None = None,
+    extend_exclude: list[str] | None = None,
+    respect_gitignore: bool | None = None,
+) -> dict[str, object]:
+    """The options that override configuration keys (None: not given), keyed as in the file."""
+    return {
+        "select": select or None,
+        "ignore": ignore or None,
+        "target": target,
+        "exclude": tuple(exclude) if exclude else None,
+        "extend-exclude": tuple(extend_exclude) if extend_exclude else None,
+        "respect-gitignore": respect_gitignore,
+    }
+
+
 def _run_configured(groups: list, run) -> object:  # noqa: ANN001 - run: (paths, config) → RunReport
     """One report over every group of paths, each run with its own configuration."""
     from nbport.api import RunReport
@@ -153,20 +245,75 @@ def _run_configured(groups: list, run) -> object:  # noqa: ANN001 - run: (paths,
     return RunReport(tuple(file for report in reports for file in report.files))
 
 
-def _print_report(report: object, *, fixing: bool, unsafe: bool, dry_run: bool) -> None:
+def _parallelism(jobs: int | None) -> tuple[int, bool]:
+    """The worker count, and whether to show a progress bar (only on a terminal)."""
+    from nbport.file_pool import default_jobs
+
+    return (jobs or default_jobs()), sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def _check_format(output_format: OutputFormat, statistics: bool, diff: bool = False) -> None:
+    if output_format is OutputFormat.text:
+        return
+    if statistics:
+        raise typer.BadParameter(
+            "--statistics is a text report; drop it or use --output-format text",
+            param_hint="--statistics",
+        )
+    if diff:
+        raise typer.BadParameter(
+            "--diff prints a text diff; drop it or use --output-format text",
+            param_hint="--diff",
+        )
+
+
+def _print_report(
+    report: object,
+    output_format: OutputFormat,
+    *,
+    statistics: bool = False,
+    fixing: bool,
+    unsafe: bool,
+    dry_run: bool,
+) -> None:
     from nbport.api import RunReport
-    from nbport.report.text import error_line, finding_line, summary_lines
 
     assert isinstance(report, RunReport)
+    if output_format is not OutputFormat.text:
+        typer.echo(_machine_report(report, output_format), nl=False)
+        return
+    from nbport.report.text import error_line, finding_line, statistics_lines, summary_lines
+
     out_color, err_color = _use_color(sys.stdout), _use_color(sys.stderr)
     out_style, err_style = _styler(out_color), _styler(err_color)
     for file in report.files:
         for error in file.errors:
             typer.echo(error_line(error, err_style), err=True, color=err_color)
-        for finding in file.findings:
-            typer.echo(finding_line(finding, out_style), color=out_color)
+        if not statistics:
+            for finding in file.findings:
+                typer.echo(finding_line(finding, out_style), color=out_color)
+    if statistics:
+        from nbport.catalog import load_catalog
+
+        for line in statistics_lines(report.findings, load_catalog()):
+            typer.echo(line)
     for line in summary_lines(report, fixing=fixing, unsafe=unsafe, dry_run=dry_run):
         typer.echo(line)
+
+
+def _machine_report(report: object, output_format: OutputFormat) -> str:
+    if output_format is OutputFormat.json:
+        from nbport.report import json_format
+
+        return json_format.render(report)  # type: ignore[arg-type]
+    if output_format is OutputFormat.sarif:
+        from nbport.catalog import load_catalog
+        from nbport.report import sarif
+
+        return sarif.render(report, load_catalog())  # type: ignore[arg-type]
+    from nbport.report import github
+
+    return github.render(report)  # type: ignore[arg-type]
 
 
 @app.command()
@@ -175,18 +322,40 @@ def check(
     select: SelectOption = None,
     ignore: IgnoreOption = None,
     target: TargetOption = None,
+    output_format: OutputFormatOption = OutputFormat.text,
+    statistics: StatisticsOption = False,
+    exclude: ExcludeOption = None,
+    extend_exclude: ExtendExcludeOption = None,
+    respect_gitignore: RespectGitignoreOption = None,
+    report_unused_suppressions: UnusedSuppressionsOption = False,
+    jobs: JobsOption = None,
 ) -> None:
     """Report Colab portability problems, one line each: `path:cell N:line:col: ID message`.
 
     Notebooks give the cell (counting every cell, as Jupyter numbers them) and the line and column inside
-    it; scripts give the line and column in the file. Nothing is written. Exit code 0 when nothing is
-    found, 1 when something is, 2 when a file could not be read.
+    it; scripts give the line and column in the file. Folders are searched for .ipynb and .py files,
+    skipping what .gitignore files and `exclude` name. Nothing is written. Exit code 0 when nothing is
+    found, 1 when something is, 2 when a file could not be read (in every output format).
     """
     from nbport.api import check_paths
 
-    groups = _configs(paths or [Path(".")], select, ignore, target)
-    report = _run_configured(groups, lambda group, config: check_paths(group, config=config))
-    _print_report(report, fixing=False, unsafe=False, dry_run=False)
+    _check_format(output_format, statistics)
+    options = _command_line(select, ignore, target, exclude, extend_exclude, respect_gitignore)
+    groups = _configs(paths or [Path(".")], options)
+    workers, progress = _parallelism(jobs)
+    report = _run_configured(
+        groups,
+        lambda group, config: check_paths(
+            group,
+            config=config,
+            report_unused_suppressions=report_unused_suppressions,
+            jobs=workers,
+            progress=progress,
+        ),
+    )
+    _print_report(
+        report, output_format, statistics=statistics, fixing=False, unsafe=False, dry_run=False
+    )
     raise typer.Exit(report.exit_code())
 
 
@@ -209,6 +378,13 @@ def fix(
             "--diff", help="Print a unified diff of the cells that would change; write nothing."
         ),
     ] = False,
+    output_format: OutputFormatOption = OutputFormat.text,
+    statistics: StatisticsOption = False,
+    exclude: ExcludeOption = None,
+    extend_exclude: ExtendExcludeOption = None,
+    respect_gitignore: RespectGitignoreOption = None,
+    report_unused_suppressions: UnusedSuppressionsOption = False,
+    jobs: JobsOption = None,
 ) -> None:
     """Apply safe fixes in place and report what is left.
 
@@ -218,16 +394,34 @@ def fix(
     """
     from nbport.api import fix_paths
 
-    groups = _configs(paths or [Path(".")], select, ignore, target)
+    _check_format(output_format, statistics, diff)
+    options = _command_line(select, ignore, target, exclude, extend_exclude, respect_gitignore)
+    groups = _configs(paths or [Path(".")], options)
+    workers, progress = _parallelism(jobs)
     report = _run_configured(
         groups,
-        lambda group, config: fix_paths(group, config=config, unsafe=unsafe_fixes, write=not diff),
+        lambda group, config: fix_paths(
+            group,
+            config=config,
+            unsafe=unsafe_fixes,
+            write=not diff,
+            report_unused_suppressions=report_unused_suppressions,
+            jobs=workers,
+            progress=progress,
+        ),
     )
     if diff:
         from nbport.report.diff import unified_diff
 
         typer.echo(unified_diff(report.changes), nl=False)
-    _print_report(report, fixing=True, unsafe=unsafe_fixes, dry_run=diff)
+    _print_report(
+        report,
+        output_format,
+        statistics=statistics,
+        fixing=True,
+        unsafe=unsafe_fixes,
+        dry_run=diff,
+    )
     raise typer.Exit(report.exit_code(changes_count=diff))
 
 
@@ -242,6 +436,9 @@ def show_config(
     select: SelectOption = None,
     ignore: IgnoreOption = None,
     target: TargetOption = None,
+    exclude: ExcludeOption = None,
+    extend_exclude: ExtendExcludeOption = None,
+    respect_gitignore: RespectGitignoreOption = None,
 ) -> None:
     """Show the effective configuration for PATH and where each value came from.
 
@@ -251,7 +448,8 @@ def show_config(
     """
     from nbport.config import display_path
 
-    ((config, _),) = _configs([path], select, ignore, target)
+    options = _command_line(select, ignore, target, exclude, extend_exclude, respect_gitignore)
+    ((config, _),) = _configs([path], options)
     where = display_path(config.file) if config.file is not None else "no configuration file"
     typer.echo(f"# {display_path(path)}: {where}")
     for line in config.describe():

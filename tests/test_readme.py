@@ -1,10 +1,13 @@
-"""The README stays true: its rule table matches the catalog, and CI runs its test command."""
+"""The README stays true: its rule table, its test command and its examples on the fixtures."""
 
 from __future__ import annotations
 
 import re
+import shlex
+import shutil
+from pathlib import Path
 
-from conftest import REPOSITORY
+from conftest import FIXTURES, REPOSITORY, run_nbport
 
 from nbport.catalog import load_catalog
 
@@ -32,3 +35,24 @@ def test_first_screen_has_the_two_set_up_commands() -> None:
     first_screen = "\n".join(README.splitlines()[:30])
     assert "pip install . && nbport check fixtures/" in first_screen
     assert "pip install '.[test]' && pytest" in first_screen
+
+
+def _console_examples() -> list[tuple[str, str]]:
+    """The README's `$ nbport ...` examples on the shipped fixtures that show their whole output."""
+    examples = []
+    for block in re.findall(r"```console\n(.+?)```", README, re.S):
+        command, _, output = block.partition("\n")
+        shown = output.strip() and "..." not in output
+        if command.startswith("$ nbport ") and "fixtures/" in command and shown:
+            examples.append((command.removeprefix("$ nbport "), output))
+    return examples
+
+
+def test_readme_examples_on_the_fixtures_are_real_output(tmp_path: Path) -> None:
+    examples = _console_examples()
+    assert len(examples) >= 3  # --diff, --statistics, --output-format github
+    # On a copy: an example may be a `fix` that writes.
+    shutil.copytree(FIXTURES, tmp_path / "fixtures")
+    for command, output in examples:
+        result = run_nbport(*shlex.split(command), cwd=tmp_path)
+        assert result.stdout == output, command
