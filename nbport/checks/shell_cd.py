@@ -24,13 +24,28 @@ class ShellCdRule(Rule):
         if escape.name != "cd" or _chains_commands(escape.body):
             return
         directory = escape.args.strip() or "~"
+        # The shell drops a `# comment`, but IPython hands it to `%cd` as part of the path
+        # (`%cd data  # x` looks for a folder `data # x`): such a line is left for the user.
+        commented = _has_comment(escape.body)
         self.report(
             escape.start,
             escape.end,
             f"`!cd {directory}` runs in a throw-away shell: the next command is still in the old "
-            "directory; use `%cd`",
-            edits=[Edit(escape.start, escape.start + 1, "%")],
+            "directory; use `%cd`"
+            + (" (and move the comment to a line of its own)" if commented else ""),
+            edits=() if commented else [Edit(escape.start, escape.start + 1, "%")],
         )
+
+
+def _has_comment(command: str) -> bool:
+    """True when the shell line ends in a `# comment` (a word starting with `#`, outside quotes)."""
+    lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    lexer.commenters = ""
+    try:
+        return any(token.startswith("#") for token in lexer)
+    except ValueError:
+        return False
 
 
 def _chains_commands(command: str) -> bool:
