@@ -191,3 +191,36 @@ def test_a_suppressed_finding_is_neither_reported_nor_fixed(tmp_path: Path) -> N
     assert run_nbport("check", str(notebook)).returncode == 0
     assert run_nbport("fix", str(notebook)).returncode == 0
     assert notebook.read_bytes() == before
+
+
+def test_a_notebook_of_several_hundred_megabytes_is_checked(tmp_path: Path) -> None:
+    # A training notebook whose outputs were saved: 220 MB of base64 images around two code cells.
+    image = {
+        "output_type": "display_data",
+        "data": {"image/png": "iVBORw0KGgo" * 1_000_000, "text/plain": ["<Figure>"]},
+        "metadata": {},
+    }
+    cells = [
+        {
+            "cell_type": "code",
+            "execution_count": 1,
+            "metadata": {},
+            "outputs": [image] * 20 if number == 0 else [],
+            "source": "!cd data" if number == 1 else "plot(history)",
+        }
+        for number in range(2)
+    ]
+    notebook = tmp_path / "big.ipynb"
+    with notebook.open("w", encoding="utf-8") as stream:
+        json.dump({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 4}, stream)
+    assert notebook.stat().st_size > 200 * 2**20
+    result = run_nbport("check", str(notebook))
+    assert result.stderr == ""
+    assert result.returncode == 1
+    assert f"{notebook}:cell 2:1:1: NBP001" in result.stdout
+    before = notebook.read_bytes()
+    fixed = run_nbport("fix", str(notebook))
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    after = notebook.read_bytes()
+    assert len(after) == len(before)  # `!` → `%`: one byte for one
+    assert after.replace(b'"%cd data"', b'"!cd data"') == before
