@@ -15,6 +15,11 @@ SUFFIXES = (".ipynb", ".py")
 
 def load_document(path: Path) -> Document:
     """Read `path` as a notebook or a script; raises `DocumentError` with a one-line reason."""
+    if path.suffix == ".ipynb":
+        from nbport.documents.notebook import NotebookDocument
+
+        # Not through `document_from_bytes`: the notebook lets go of the bytes once decoded.
+        return NotebookDocument.load(path)
     return document_from_bytes(path, read_file(path))
 
 

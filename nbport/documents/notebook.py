@@ -50,21 +50,25 @@ class NotebookDocument:
     """
 
     path: Path
-    raw: bytes
 
     def __init__(
         self,
         path: Path,
-        raw: bytes,
+        raw: bytes | None,
         *,
         text: str,
         data: dict[str, Any],
         notices: Sequence[DocumentNotice],
         style: StringStyle | None = None,
+        bom: bytes = b"",
     ) -> None:
-        """Use `load` or `from_bytes`: this takes text and data that already passed the checks."""
+        """Use `load` or `from_bytes`: this takes text and data that already passed the checks.
+
+        `raw` may be None: the bytes are then `bom` and `text` in UTF-8, made when first asked for.
+        """
         self.path = path
-        self.raw = raw
+        self._raw = raw
+        self._bom = bom
         self._text = text
         self._data = data
         self._notices = tuple(notices)
@@ -74,8 +78,15 @@ class NotebookDocument:
 
     @classmethod
     def load(cls, path: Path) -> NotebookDocument:
-        """Read the notebook at `path`; raises `DocumentError` with a one-line reason."""
-        return cls.from_bytes(path, read_file(path))
+        """Read the notebook at `path`; raises `DocumentError` with a one-line reason.
+
+        The file's bytes are let go once decoded (and made again from the text only if asked for),
+        so a notebook of several hundred MB holds its text and its parsed JSON, not a third copy.
+        """
+        raw = read_file(path)
+        bom, text = _decoded(raw)
+        del raw
+        return cls._parse(path, None, bom, text)
 
     @classmethod
     def from_bytes(cls, path: Path, raw: bytes) -> NotebookDocument:
@@ -84,19 +95,11 @@ class NotebookDocument:
         Raises `DocumentError` if it is not one nbport checks: empty, binary, not UTF-8, not JSON,
         not a notebook of nbformat 3 or 4, or not for Python.
         """
-        bom = _BOM if raw.startswith(_BOM) else b""
-        body = raw[len(bom) :]
-        if not body.strip(b" \t\r\n"):
-            raise DocumentError("empty file")
-        if b"\0" in body:
-            raise DocumentError("binary file, not a notebook")
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError as error:
-            offset = len(bom) + error.start
-            raise DocumentError(
-                f"not UTF-8: invalid byte 0x{body[error.start]:02x} at offset {offset}"
-            ) from None
+        bom, text = _decoded(raw)
+        return cls._parse(path, raw, bom, text)
+
+    @classmethod
+    def _parse(cls, path: Path, raw: bytes | None, bom: bytes, text: str) -> NotebookDocument:
         try:
             data, duplicates = loads_counting_duplicates(text)
         except json.JSONDecodeError as error:
@@ -109,7 +112,14 @@ class NotebookDocument:
         notices: tuple[DocumentNotice, ...] = ()
         if duplicates:
             notices = (_duplicate_notice(text),)
-        return cls(path, raw, text=text, data=data, notices=notices)
+        return cls(path, raw, text=text, data=data, notices=notices, bom=bom)
+
+    @property
+    def raw(self) -> bytes:
+        """The file's bytes (for a document nbport changed: the bytes it would write)."""
+        if self._raw is None:
+            self._raw = self._bom + self._text.encode("utf-8")
+        return self._raw
 
     @property
     def kind(self) -> str:
@@ -324,13 +334,18 @@ class NotebookDocument:
 
     def _with_text(self, text: str, data: dict[str, Any]) -> NotebookDocument:
         """A new document holding `text` (whose parsed value is `data`), keeping the BOM."""
-        raw = (_BOM if self.raw.startswith(_BOM) else b"") + text.encode("utf-8")
         notices = self._notices
         if any(notice.blocks_writing for notice in notices):
             # The duplicate keys are still there, but lines may have moved.
             notices = (_duplicate_notice(text),)
         return NotebookDocument(
-            self.path, raw, text=text, data=data, notices=notices, style=self._string_style
+            self.path,
+            None,
+            text=text,
+            data=data,
+            notices=notices,
+            style=self._string_style,
+            bom=self._bom,
         )
 
     def with_metadata(self, edits: Sequence[MetadataEdit]) -> NotebookDocument:
@@ -359,17 +374,29 @@ class NotebookDocument:
             data = _with_value(data, keys, edit.value)
         if text == self._text:
             return self
-        raw = (_BOM if self.raw.startswith(_BOM) else b"") + text.encode("utf-8")
-        notices = self._notices
-        if any(notice.blocks_writing for notice in notices):
-            notices = (_duplicate_notice(text),)
-        return NotebookDocument(
-            self.path, raw, text=text, data=data, notices=notices, style=self._string_style
-        )
+        return self._with_text(text, data)
 
     def dump(self) -> bytes:
         """The file's bytes: `raw` itself when nothing changed."""
         return self.raw
+
+
+def _decoded(raw: bytes) -> tuple[bytes, str]:
+    """The byte order mark (or `b""`) and the text of a notebook's bytes; `DocumentError` if they
+    are empty, binary or not UTF-8."""
+    bom = _BOM if raw.startswith(_BOM) else b""
+    body = raw[len(bom) :]
+    if not body.strip(b" \t\r\n"):
+        raise DocumentError("empty file")
+    if b"\0" in body:
+        raise DocumentError("binary file, not a notebook")
+    try:
+        return bom, body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        offset = len(bom) + error.start
+        raise DocumentError(
+            f"not UTF-8: invalid byte 0x{body[error.start]:02x} at offset {offset}"
+        ) from None
 
 
 def _check_notebook(data: Any) -> None:
