@@ -1,16 +1,20 @@
 """Runs the selected rules over a document's units, cheapest test first.
 
-For each unit: a substring test against every selected rule's triggers; the IPython escapes are found
-(with a fast path for cells that have none); CPython's own parser checks the masked cell is Python 3,
-so that no cell is passed as clean unread; and only if a triggered rule needs the syntax tree is the
-cell parsed with libcst, once, for all of them.
+For each unit: the rules' triggers (substrings, each looked for once in the whole document first,
+then the rules' document and trigger patterns); the IPython escapes (with a fast path for cells that
+have none); CPython's own parser checks that the masked cell is Python 3, so that no cell is passed
+as clean unread. A unit that no rule looks at is only checked (a symbol table costs less than an
+`ast` tree); for the others the `ast` tree is built once and handed to every rule, those that read
+`ast` (`nbport.ast_rule`) and the engine itself, which uses it to give libcst only the statements
+the libcst rules need (`nbport.statement_filter`): one libcst parse per unit at most, and only when
+a rule needs the concrete syntax tree.
 """
 
 from __future__ import annotations
 
 import ast
 import importlib
-import re
+import symtable
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +26,7 @@ from nbport.documents.base import Document, Unit
 from nbport.escapes import scan
 from nbport.finding import FileError, Finding
 from nbport.rule import DEFAULT_SETTINGS, Rule, RuleSettings, UnitContext
+from nbport.statement_filter import keep_statements
 
 if TYPE_CHECKING:
     from nbport.syntax_rule import SyntaxRule
@@ -37,18 +42,23 @@ class CheckResult:
     errors: tuple[FileError, ...]
 
 
-@cache
 def rule_class(entry: CatalogEntry) -> type[Rule]:
     """The class implementing `entry`, imported on first use (syntax rules pull in libcst)."""
-    module = importlib.import_module(entry.module)
+    # Cached by name: hashing a whole entry (its examples too) on every call costs more than this.
+    return _rule_class(entry.module, entry.id)
+
+
+@cache
+def _rule_class(module_name: str, rule_id: str) -> type[Rule]:
+    module = importlib.import_module(module_name)
     for value in vars(module).values():
         if (
             isinstance(value, type)
             and issubclass(value, Rule)
-            and getattr(value, "id", None) == entry.id
+            and getattr(value, "id", None) == rule_id
         ):
             return value
-    raise LookupError(f"{entry.module} defines no rule with id {entry.id}")
+    raise LookupError(f"{module_name} defines no rule with id {rule_id}")
 
 
 def check_document(
@@ -72,25 +82,28 @@ def check_document(
         # CPython warns about odd string escapes while parsing ('data\images'); those are ours to report.
         warnings.simplefilter("ignore")
         units = document.units()
-        # A rule that needs something the whole document lacks cannot match any unit of it.
-        entries = [entry for entry in entries if _document_matches(units, entry.document_patterns)]
+        triggers = _Triggers(units, entries)
         for unit in units:
             text = unit.text
-            triggered = [entry for entry in entries if _triggered(text, entry)]
+            triggered = triggers.triggered(text)
             scanned = scan(text, unit.escape_style)
             if not scanned.is_python:
                 continue
             python, dedent, dedented_lines = strip_leading_indent(scanned.masked)
-            problem = python3_problem(python)
-            if problem is not None:
-                errors.append(_unit_error(document, unit, problem))
-                continue
             if not triggered:
+                # No rule looks at it: only whether it is Python 3 is wanted, not its tree.
+                problem = python3_problem(python)
+                if problem is not None:
+                    errors.append(_unit_error(document, unit, problem))
+                continue
+            tree = python3_tree(python)
+            if not isinstance(tree, ast.Module):
+                errors.append(_unit_error(document, unit, tree))
                 continue
             active = [rule for entry in triggered if (rule := rule_for(entry)) is not None]
             if not active:
                 continue
-            context = UnitContext(unit, scanned, python, dedent, dedented_lines)
+            context = UnitContext(unit, scanned, python, tree, dedent, dedented_lines)
             for rule in active:
                 rule.begin_unit(context)
             for escape in scanned.escapes:
@@ -98,7 +111,7 @@ def check_document(
                     rule.check_escape(escape)
             syntax_rules = [rule for rule in active if rule.uses_syntax]
             if syntax_rules:
-                problem = _visit_syntax(python, syntax_rules)  # type: ignore[arg-type]
+                problem = _visit_syntax(context, syntax_rules)  # type: ignore[arg-type]
                 if problem is not None:
                     errors.append(_unit_error(document, unit, problem))
         for rule in rules.values():
@@ -108,14 +121,43 @@ def check_document(
     return CheckResult(tuple(findings), tuple(errors))
 
 
-def _triggered(text: str, entry: CatalogEntry) -> bool:
-    if not any(trigger in text for trigger in entry.triggers):
-        return False
-    return entry.trigger_pattern is None or entry.trigger_pattern.search(text) is not None
+class _Triggers:
+    """Which entries each unit of a document triggers, cheapest test first: one of the entry's
+    substrings (each looked for once in the whole document first), then its document patterns
+    (searched once per document, and only for an entry that some unit triggers), then its
+    trigger pattern."""
 
+    def __init__(self, units: Sequence[Unit], entries: Sequence[CatalogEntry]) -> None:
+        self._units = units
+        # No trigger holds a NUL, so none can match across two units joined by one.
+        whole = "\0".join(unit.text for unit in units)
+        present = {trigger for entry in entries for trigger in entry.triggers if trigger in whole}
+        #: Each entry with one of its triggers in the document, and those triggers.
+        self._entries = [
+            (entry, found)
+            for entry in entries
+            if (found := [trigger for trigger in entry.triggers if trigger in present])
+        ]
+        self._document_matches: dict[str, bool] = {}
 
-def _document_matches(units: Sequence[Unit], patterns: Sequence[re.Pattern[str]]) -> bool:
-    return all(any(pattern.search(unit.text) for unit in units) for pattern in patterns)
+    def triggered(self, text: str) -> list[CatalogEntry]:
+        """The entries that look at a unit holding `text`."""
+        triggered = []
+        for entry, triggers in self._entries:
+            if not any(trigger in text for trigger in triggers):
+                continue
+            matches = self._document_matches.get(entry.id)
+            if matches is None:
+                # A rule that needs something the whole document lacks cannot match any unit of it.
+                matches = all(
+                    any(pattern.search(unit.text) for unit in self._units)
+                    for pattern in entry.document_patterns
+                )
+                self._document_matches[entry.id] = matches
+            pattern = entry.trigger_pattern
+            if matches and (pattern is None or pattern.search(text) is not None):
+                triggered.append(entry)
+        return triggered
 
 
 def strip_leading_indent(masked: str) -> tuple[str, int, frozenset[int]]:
@@ -135,29 +177,66 @@ def strip_leading_indent(masked: str) -> tuple[str, int, frozenset[int]]:
     return text, len(prefix), dedented
 
 
-def python3_problem(masked: str) -> tuple[str, int] | None:
-    """Why `masked` is not Python 3, and on which line (CPython's own parser, no compilation)."""
+def python3_problem(python: str) -> tuple[str, int] | None:
+    """Why `python` is not Python 3, and on which line, or None if it is: `python3_tree`'s verdict
+    without the tree. CPython's parser builds a symbol table for less than the `ast` objects cost;
+    the symbol table also rejects some code the parser takes (`nonlocal` at module level), so a
+    rejection is checked with `python3_tree`, whose verdict and words are the ones reported."""
     try:
-        compile(masked, "<cell>", "exec", _PARSE_ONLY, dont_inherit=True)
+        symtable.symtable(python, "<cell>", "exec")
+    except (SyntaxError, ValueError, RecursionError):
+        tree = python3_tree(python)
+        return None if isinstance(tree, ast.Module) else tree
+    return None
+
+
+def python3_tree(python: str) -> ast.Module | tuple[str, int]:
+    """CPython's syntax tree of `python` (its own parser, no compilation), or why it is not
+    Python 3 and on which line. Rules that can work on `ast` reuse the tree rather than parse again.
+    """
+    try:
+        tree: ast.Module = compile(python, "<cell>", "exec", _PARSE_ONLY, dont_inherit=True)
     except SyntaxError as error:
         return f"not valid Python 3: {error.msg}", error.lineno or 1
     except ValueError as error:  # source holding NUL characters
         return f"not valid Python 3: {error}", 1
-    return None
+    except RecursionError:  # CPython cannot build the tree either: it would not run the cell
+        return "not valid Python 3: nested too deeply for Python's parser", 1
+    return tree
 
 
-def _visit_syntax(python: str, rules: Sequence[SyntaxRule]) -> tuple[str, int] | None:
+def _visit_syntax(context: UnitContext, rules: Sequence[SyntaxRule]) -> tuple[str, int] | None:
+    """Parse the unit with libcst (only the statements the rules need, when they all say which) and
+    run the rules over it in one batched visit; returns why libcst cannot parse it, if it cannot."""
     import libcst as cst
     from libcst.metadata import PositionProvider
 
-    try:
-        module = cst.parse_module(python)
-    except cst.ParserSyntaxError as error:
-        return f"libcst cannot parse it: {error.message}", error.raw_line
+    from nbport.syntax_rule import UnitPositions
+
+    module = None
+    kept = None
+    patterns = [rule.unit_statement_pattern() for rule in rules]
+    if all(pattern is not None for pattern in patterns):
+        kept = keep_statements(context.python, context.tree, patterns)  # type: ignore[arg-type]
+        if kept is not None and not kept.lines:
+            return None  # no statement that any of the rules needs
+        if kept is not None:
+            try:
+                module = cst.parse_module(kept.text)
+            except cst.ParserSyntaxError:
+                # Whole statements parse on their own; should libcst disagree, it parses the unit.
+                kept = None
+    if module is None:
+        try:
+            module = cst.parse_module(context.python)
+        except cst.ParserSyntaxError as error:
+            return f"libcst cannot parse it: {error.message}", error.raw_line
     cst.visit_batched(module, rules)
     # Positions cost a second full traversal: pay it only when some rule has something to report.
     if any(rule.wants_positions() for rule in rules):
         positions = cst.MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        if kept is not None:
+            positions = UnitPositions(positions, kept.lines)
         for rule in rules:
             rule.end_unit(positions)
     return None

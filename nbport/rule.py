@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -21,12 +22,14 @@ class UnitContext:
     """One unit as the rules see it: its text, its escapes and its masked Python, computed once.
 
     `python` is what is parsed: the masked text, with the indentation IPython strips from a cell whose
-    first line is indented (`dedent` characters, on the lines in `dedented_lines`) removed.
+    first line is indented (`dedent` characters, on the lines in `dedented_lines`) removed. `tree` is
+    CPython's `ast` of `python`, built once by the engine when it checks that the unit is Python 3.
     """
 
     unit: Unit
     scanned: ScannedUnit
     python: str
+    tree: ast.Module
     dedent: int = 0
     dedented_lines: frozenset[int] = frozenset()
 
@@ -49,6 +52,25 @@ class UnitContext:
         if line in self.dedented_lines:
             column += self.dedent
         return self.lines.offset(line, column)
+
+    @cached_property
+    def python_lines(self) -> list[str]:
+        """The lines of `python`, split on `\\n` as `LineIndex` counts them."""
+        return self.python.split("\n")
+
+    def ast_offset(self, line: int, byte_column: int) -> int:
+        """`offset` for an `ast` position: `ast` columns count UTF-8 bytes of the line of `python`."""
+        source = self.python_lines[line - 1]
+        column = byte_column
+        if not source.isascii():
+            column = len(source.encode("utf-8")[:byte_column].decode("utf-8", errors="ignore"))
+        return self.offset(line, column)
+
+    def ast_span(self, node: ast.expr | ast.stmt | ast.alias | ast.keyword) -> tuple[int, int]:
+        """Start and end offsets of an `ast` node in the original text."""
+        end_line = node.end_lineno or node.lineno
+        end_column = node.end_col_offset if node.end_col_offset is not None else node.col_offset
+        return self.ast_offset(node.lineno, node.col_offset), self.ast_offset(end_line, end_column)
 
     def location(self, offset: int) -> Location:
         """The printed location of an offset: cell line for notebooks, file line for scripts."""

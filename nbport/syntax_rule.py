@@ -2,15 +2,56 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import ClassVar
 
 import libcst as cst
-from libcst.metadata import CodeRange
+from libcst.metadata import CodePosition, CodeRange
 
 from nbport.finding import Edit, FixSafety
 from nbport.rule import Rule, UnitContext
+
+
+@cache
+def _visitor_names(cls: type) -> tuple[str, ...]:
+    """The names of the visitor methods `cls` defines: libcst's empty stubs are not visitors."""
+    return tuple(
+        name
+        for name in dir(cls)
+        if name.startswith(("visit_", "leave_"))
+        and callable(method := getattr(cls, name))
+        and not getattr(method, "_is_no_op", False)
+    )
+
+
+class UnitPositions(Mapping[cst.CSTNode, CodeRange]):
+    """Positions of nodes parsed from a text made of some whole lines of a unit, on the unit's own
+    lines: `lines[i]` is the unit line of the text's line `i + 1` (columns need no mapping)."""
+
+    def __init__(self, positions: Mapping[cst.CSTNode, CodeRange], lines: Sequence[int]) -> None:
+        self._positions = positions
+        self._lines = lines
+
+    def _line(self, line: int) -> int:
+        lines = self._lines
+        return lines[line - 1] if line <= len(lines) else lines[-1] + line - len(lines)
+
+    def __getitem__(self, node: cst.CSTNode) -> CodeRange:
+        code_range = self._positions[node]
+        start, end = code_range.start, code_range.end
+        return CodeRange(
+            CodePosition(self._line(start.line), start.column),
+            CodePosition(self._line(end.line), end.column),
+        )
+
+    def __iter__(self) -> Iterator[cst.CSTNode]:
+        return iter(self._positions)
+
+    def __len__(self) -> int:
+        return len(self._positions)
 
 
 @dataclass(frozen=True)
@@ -25,12 +66,19 @@ class _PendingReport:
 class SyntaxRule(Rule, cst.BatchableCSTVisitor):
     """A rule written as a libcst visitor (`visit_Import`, `leave_Call`, ...), as in Fixit.
 
-    The engine parses a triggered unit once (escapes masked) and runs every triggered syntax rule in
-    one batched traversal. Positions are resolved afterwards, and only when some rule has reported a
-    node: most triggered cells have nothing to report, and positions cost a second traversal.
+    The engine parses a triggered unit once (escapes masked), or only the statements the triggered
+    syntax rules need when each declares a `statement_pattern`, and runs every triggered syntax rule
+    in one batched traversal. Positions are resolved afterwards, and only when some rule has
+    reported a node: most triggered cells have nothing to report, and positions cost a second
+    traversal.
     """
 
     uses_syntax: ClassVar[bool] = True
+    #: Matches the text of every statement this rule can report in or learn from (a name it
+    #: remembers for later statements, say), at any depth, given the blocks around it: the engine
+    #: then parses only the statements that match some active rule's pattern
+    #: (`nbport.statement_filter`). None: the rule needs the whole unit.
+    statement_pattern: ClassVar[re.Pattern[str] | None] = None
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         Rule.__init__(self, *args, **kwargs)  # type: ignore[arg-type]
@@ -39,11 +87,15 @@ class SyntaxRule(Rule, cst.BatchableCSTVisitor):
         self._positions: Mapping[cst.CSTNode, CodeRange] = {}
 
     def get_visitors(self) -> Mapping[str, Callable[[cst.CSTNode], object]]:
-        """The `visit_*`/`leave_*` methods, found once per instance (libcst's lookup is slow)."""
-        visitors = self.__dict__.get("_visitors")
-        if visitors is None:
-            visitors = self.__dict__["_visitors"] = super().get_visitors()
-        return visitors
+        """The `visit_*`/`leave_*` methods, as libcst's `get_visitors` finds them, but looked for
+        once per class rather than with `inspect` on every call (a few ms each). Not kept on the
+        instance: bound methods held by their own instance make a cycle only the GC can free."""
+        return {name: getattr(self, name) for name in _visitor_names(type(self))}
+
+    def unit_statement_pattern(self) -> re.Pattern[str] | None:
+        """`statement_pattern` for the current unit: a rule that has learnt all it needs from one
+        kind of statement may narrow it (a pattern that matches nothing: nothing more to parse)."""
+        return self.statement_pattern
 
     def begin_unit(self, context: UnitContext) -> None:
         """Forget the previous unit's nodes."""

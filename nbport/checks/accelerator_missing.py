@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, ClassVar
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
@@ -61,6 +61,9 @@ _TPU_PARENTS = {"tf", "tensorflow", "contrib", "v1"}
 # Libraries that only run on (or only watch) a CUDA GPU, and one that only runs on a TPU.
 _GPU_MODULES = {"cupy", "pycuda", "cudf", "cuml", "GPUtil", "pynvml"}
 _TPU_MODULES = {"torch_xla"}
+# Words every TPU use holds, in any case, and a pattern that matches nothing.
+_TPU_WORDS = re.compile("tpu|torch_xla", re.IGNORECASE)
+_NOTHING = re.compile("(?!)")
 # Shell commands that talk to the GPU driver or the CUDA compiler.
 _GPU_COMMAND = re.compile(r"(?:^|[\s;&|(`/])(nvidia-smi|nvcc)(?=$|[\s;&|)`])")
 
@@ -80,6 +83,12 @@ class AcceleratorMissingRule(SyntaxRule):
     if the notebook's metadata does not ask Colab for the accelerator it uses."""
 
     id = "NBP301"
+    #: Every use it records holds one of these words, in any case (`'CUDA:0'`); an `import torch as t`
+    #: makes `t.cuda` a use. The rest of its state lives inside one statement.
+    statement_pattern: ClassVar[re.Pattern[str] | None] = re.compile(
+        r"cuda|gpu|tpu|nvml|cupy|cudf|cuml|set_memory_growth|torch_xla|import(?:[^\n]|\\\n)*torch",
+        re.IGNORECASE,
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -101,6 +110,19 @@ class AcceleratorMissingRule(SyntaxRule):
             return False
         self._metadata = document.metadata
         return asked_accelerator(self._metadata) is not Accelerator.GPU
+
+    def unit_statement_pattern(self) -> re.Pattern[str] | None:
+        """Only the first use of each accelerator counts, and a TPU decides the report on its own:
+        once an earlier unit has used a TPU, nothing is left to look for; once it has used a GPU,
+        only TPU uses are."""
+        assert self.context is not None
+        index = self.context.unit.index
+        found = {kind for kind, use in self._first.items() if use.context.unit.index < index}
+        if Accelerator.TPU in found:
+            return _NOTHING
+        if Accelerator.GPU in found:
+            return _TPU_WORDS
+        return self.statement_pattern
 
     def begin_unit(self, context: UnitContext) -> None:
         """Start collecting a unit's uses."""

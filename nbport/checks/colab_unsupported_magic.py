@@ -1,9 +1,9 @@
 """NBP005 colab-unsupported-magic: `%tensorflow_version` and `%matplotlib` backends Colab cannot show.
 
 Removing a `%tensorflow_version` line needs the statement around it (a `try:` guard, a block that would
-be left empty). The engine has already checked that the masked cell parses, and such cells are rare, so
-the rule reads them with CPython's `ast` (whose line numbers are the unit's own) instead of asking the
-engine for a libcst tree on every cell that mentions `%matplotlib`.
+be left empty). The rule reads it in the `ast` tree the engine built when it checked that the masked
+cell parses (its line numbers are the unit's own), instead of asking the engine for a libcst tree on
+every cell that mentions `%matplotlib`.
 """
 
 from __future__ import annotations
@@ -153,10 +153,7 @@ def _removal(context: UnitContext, escape: Escape) -> tuple[Edit | None, FixSafe
 
     A block left without a statement gets `pass`.
     """
-    try:
-        tree = ast.parse(context.python)
-    except SyntaxError:  # the engine checked it parses; give no fix if not
-        return None, None, "; delete it"
+    tree = context.tree
     located = _find_statement(tree, escape.line)
     if located is None:
         return None, None, "; delete it"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import ClassVar
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
@@ -63,6 +65,8 @@ class KerasMixedRule(SyntaxRule):
     """Collects standalone and `tf.keras` use over the whole file; reports the standalone imports."""
 
     id = "NBP201"
+    #: Imports and uses of Keras, and the `import tensorflow as tf` aliases `tf.keras` goes through.
+    statement_pattern: ClassVar[re.Pattern[str] | None] = re.compile("keras|tensorflow")
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

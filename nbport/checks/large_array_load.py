@@ -1,20 +1,21 @@
-"""NBP303 large-array-load: `np.load` of a file too large for Colab's memory, without `mmap_mode`."""
+"""NBP303 large-array-load: `np.load` of a file too large for Colab's memory, without `mmap_mode`.
+
+The rule reads the `ast` tree the engine builds for every cell (`nbport.ast_rule`): its fix inserts
+an argument after the last one, which needs a position, not a concrete syntax tree.
+"""
 
 from __future__ import annotations
 
+import ast
+import io
 import os
 import stat
-from collections.abc import Mapping
-from dataclasses import dataclass
+import tokenize
 from pathlib import Path
 
-import libcst as cst
-from libcst.helpers import get_full_name_for_node
-from libcst.metadata import CodeRange
-
+from nbport.ast_rule import AstRule, call_arguments, full_name
 from nbport.finding import Edit, FixSafety
 from nbport.rule import RuleSettings, UnitContext
-from nbport.syntax_rule import SyntaxRule
 
 #: Files larger than this are too big to load whole into a Colab runtime (about 12 GB of RAM, shared
 #: with everything else the notebook holds). The default; the project's `large-file-mb` replaces it
@@ -22,25 +23,14 @@ from nbport.syntax_rule import SyntaxRule
 LARGE_FILE_BYTES = 1 << 30
 
 
-@dataclass(frozen=True)
-class _Load:
-    """An `np.load(<literal>)` call seen during the visit, to report once positions are known."""
-
-    call: cst.Call
-    #: Where `, mmap_mode="r"` goes: after this argument's value (None: no fix).
-    last_value: cst.BaseExpression | None
-    quote: str
-    message: str
-
-
-class LargeArrayLoadRule(SyntaxRule):
+class LargeArrayLoadRule(AstRule):
     """Flags `np.load('<file>')` when the file, found next to the notebook or in the repository, is
     larger than `large_file_bytes`; the unsafe fix memory-maps it."""
 
     id = "NBP303"
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.large_file_bytes = LARGE_FILE_BYTES
         #: Names numpy is imported as, and names bound to `numpy.load` itself.
         self._numpy_names: set[str] = {"np", "numpy"}
@@ -48,7 +38,6 @@ class LargeArrayLoadRule(SyntaxRule):
         #: Module-level names bound to a string literal (`X_PATH = 'data/X_train.npy'`).
         self._strings: dict[str, str] = {}
         self._function_depth = 0
-        self._loads: list[_Load] = []
         self._repository_root: Path | bool | None = False  # False: not looked for yet
 
     def configure(self, settings: RuleSettings) -> None:
@@ -58,69 +47,66 @@ class LargeArrayLoadRule(SyntaxRule):
 
     def begin_unit(self, context: UnitContext) -> None:
         """Start a new unit."""
-        super().begin_unit(context)
-        self._loads = []
         self._function_depth = 0
+        super().begin_unit(context)
 
     # -- names
 
-    def visit_Import(self, node: cst.Import) -> None:
+    def visit_Import(self, node: ast.Import) -> None:
         """`import numpy as npy`."""
         for alias in node.names:
-            if (
-                get_full_name_for_node(alias.name) == "numpy"
-                and alias.asname is not None
-                and isinstance(alias.asname.name, cst.Name)
-            ):
-                self._numpy_names.add(alias.asname.name.value)
+            if alias.name == "numpy" and alias.asname is not None:
+                self._numpy_names.add(alias.asname)
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         """`from numpy import load`, `from numpy import load as npload`."""
-        if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
+        if node.level or node.module != "numpy":
             return
-        if get_full_name_for_node(node.module) != "numpy":
+        if any(alias.name == "*" for alias in node.names):
             return
         for alias in node.names:
-            if get_full_name_for_node(alias.name) == "load":
-                name = alias.asname.name if alias.asname is not None else alias.name
-                if isinstance(name, cst.Name):
-                    self._load_names.add(name.value)
+            if alias.name == "load":
+                self._load_names.add(alias.asname or alias.name)
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """Names bound inside a function are not the file's."""
         self._function_depth += 1
 
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+    def leave_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """End of a function."""
         self._function_depth -= 1
 
-    def visit_Assign(self, node: cst.Assign) -> None:
+    visit_AsyncFunctionDef = visit_FunctionDef
+    leave_AsyncFunctionDef = leave_FunctionDef
+
+    def visit_Assign(self, node: ast.Assign) -> None:
         """`X_PATH = 'data/X_train.npy'` at module level."""
         if self._function_depth:
             return
         value = _literal(node.value)
         for target in node.targets:
-            if isinstance(target.target, cst.Name):
+            if isinstance(target, ast.Name):
                 if value is None:
-                    self._strings.pop(target.target.value, None)
+                    self._strings.pop(target.id, None)
                 else:
-                    self._strings[target.target.value] = value
+                    self._strings[target.id] = value
 
     # -- the calls
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def visit_Call(self, node: ast.Call) -> None:
         """`np.load(path)` without `mmap_mode`."""
         if not self._is_numpy_load(node.func):
             return
+        arguments = call_arguments(node)
         path_argument = next(
             (
                 argument
-                for argument in node.args
-                if argument.keyword is None or argument.keyword.value == "file"
+                for argument in arguments
+                if argument.keyword is None or argument.keyword == "file"
             ),
             None,
         )
-        keywords = {argument.keyword.value for argument in node.args if argument.keyword}
+        keywords = {argument.keyword for argument in arguments if argument.keyword}
         if path_argument is None or "mmap_mode" in keywords or path_argument.star:
             return
         written = self._path_of(path_argument.value)
@@ -139,49 +125,59 @@ class LargeArrayLoadRule(SyntaxRule):
                 "Colab's ~12 GB of RAM, which can kill the runtime; `mmap_mode` does not apply to "
                 ".npz, so save the large arrays as .npy files and load those with `mmap_mode='r'`"
             )
-            self._loads.append(_Load(node, None, '"', message))
+            self.report_node(node, message, safety=FixSafety.UNSAFE)
             return
         pickled = any(
-            argument.keyword is not None
-            and argument.keyword.value == "allow_pickle"
-            and isinstance(argument.value, cst.Name)
-            and argument.value.value == "True"
-            for argument in node.args
+            argument.keyword == "allow_pickle"
+            and isinstance(argument.value, ast.Constant)
+            and argument.value.value is True
+            for argument in arguments
         )
         message = (
             f"`{written}` is {shown}: `np.load` reads it whole into Colab's ~12 GB of RAM and can "
             'kill the runtime; memory-map it with `mmap_mode="r"` (read-only, read on demand)'
         )
+        edits = []
         # An array of Python objects cannot be memory-mapped: report it, but offer no fix.
-        last_value = None if pickled else node.args[-1].value
-        quote = _quote_of(path_argument.value)
-        self._loads.append(_Load(node, last_value, quote, message))
+        if not pickled:
+            assert self.context is not None
+            _, insert_at = self.context.ast_span(arguments[-1].value)
+            quote = self._quote_of(path_argument.value)
+            edits.append(Edit(insert_at, insert_at, f", mmap_mode={quote}r{quote}"))
+        self.report_node(node, message, edits=edits, safety=FixSafety.UNSAFE)
 
-    def _is_numpy_load(self, func: cst.BaseExpression) -> bool:
-        if isinstance(func, cst.Name):
-            return func.value in self._load_names
+    def _is_numpy_load(self, func: ast.expr) -> bool:
+        if isinstance(func, ast.Name):
+            return func.id in self._load_names
         return (
-            isinstance(func, cst.Attribute)
-            and func.attr.value == "load"
-            and isinstance(func.value, cst.Name)
-            and func.value.value in self._numpy_names
+            isinstance(func, ast.Attribute)
+            and func.attr == "load"
+            and isinstance(func.value, ast.Name)
+            and func.value.id in self._numpy_names
         )
 
-    def _path_of(self, node: cst.BaseExpression) -> str | None:
+    def _path_of(self, node: ast.expr) -> str | None:
         """The path a literal, a name bound to one, or `os.path.join` of those spells."""
         value = _literal(node)
         if value is not None:
             return value
-        if isinstance(node, cst.Name):
-            return self._strings.get(node.value)
-        if isinstance(node, cst.Call) and get_full_name_for_node(node.func) in (
-            "os.path.join",
-            "path.join",
-        ):
-            parts = [self._path_of(argument.value) for argument in node.args]
+        if isinstance(node, ast.Name):
+            return self._strings.get(node.id)
+        if isinstance(node, ast.Call) and full_name(node.func) in ("os.path.join", "path.join"):
+            parts = [self._path_of(argument.value) for argument in call_arguments(node)]
             if parts and all(part is not None for part in parts):
                 return os.path.join(*parts)  # type: ignore[arg-type]
         return None
+
+    def _quote_of(self, node: ast.expr) -> str:
+        """The quote character the path literal uses, so the new argument matches it (`"` for
+        anything but a single literal)."""
+        if not isinstance(node, ast.Constant):
+            return '"'
+        tokens = _string_tokens(self.source(node))
+        if len(tokens) != 1:
+            return '"'
+        return tokens[0].lstrip("rRuU")[0]
 
     def _resolve(self, written: str) -> tuple[Path, int] | None:
         """The file `written` names, relative to the document's folder, then to the repository
@@ -216,38 +212,18 @@ class LargeArrayLoadRule(SyntaxRule):
                     break
         return self._repository_root if isinstance(self._repository_root, Path) else None
 
-    # -- reporting
 
-    def wants_positions(self) -> bool:
-        """Positions are needed for each large load found."""
-        return super().wants_positions() or bool(self._loads)
-
-    def end_unit(self, positions: Mapping[cst.CSTNode, CodeRange]) -> None:
-        """Report the loads, each with its `mmap_mode` edit where one can be made."""
-        super().end_unit(positions)
-        for load in self._loads:
-            start, end = self.node_span(load.call)
-            edits = []
-            if load.last_value is not None and not self.touches_escape(load.call):
-                _, insert_at = self.node_span(load.last_value)
-                edits.append(Edit(insert_at, insert_at, f", mmap_mode={load.quote}r{load.quote}"))
-            self.report(start, end, load.message, edits=edits, safety=FixSafety.UNSAFE)
-        self._loads = []
-
-
-def _literal(node: cst.BaseExpression) -> str | None:
+def _literal(node: ast.expr) -> str | None:
     """The text of a plain string literal (or of adjacent ones), else None."""
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        try:
-            value = node.evaluated_value
-        except Exception:  # an escape libcst cannot evaluate
-            return None
-        return value if isinstance(value, str) else None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
     return None
 
 
-def _quote_of(node: cst.BaseExpression) -> str:
-    """The quote character the path literal uses, so the new argument matches it."""
-    if isinstance(node, cst.SimpleString):
-        return node.quote[0]
-    return '"'
+def _string_tokens(source: str) -> list[str]:
+    """The string literals `source` is made of (one, or several written side by side)."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return []
+    return [token.string for token in tokens if token.type == tokenize.STRING]

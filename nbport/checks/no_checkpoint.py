@@ -1,15 +1,21 @@
-"""NBP302 no-checkpoint: a long training run that saves nothing while it runs."""
+"""NBP302 no-checkpoint: a long training run that saves nothing while it runs.
+
+The rule reads the `ast` tree the engine builds for every cell (`nbport.ast_rule`), not a libcst
+tree: it fixes nothing, so it needs no concrete syntax, and the cells it looks at (every cell that
+mentions epochs or a callback, whole training scripts among them) would cost about ten times as much
+to parse with libcst.
+"""
 
 from __future__ import annotations
 
+import ast
+import io
 import re
+import tokenize
 from dataclasses import dataclass, field
 
-import libcst as cst
-from libcst.helpers import get_full_name_for_node
-
+from nbport.ast_rule import AstRule, call_arguments, full_name, leaf_name
 from nbport.rule import RuleSettings, UnitContext
-from nbport.syntax_rule import SyntaxRule
 
 #: A run of at least this many epochs is long enough to lose to a runtime reset. The default; a
 #: project's `min-epochs` replaces it through `NoCheckpointRule.configure` (read when a rule is made).
@@ -73,7 +79,7 @@ _LOST = "a Colab runtime ends after 12 hours at most (sooner when idle) and take
 class _Loop:
     """A `for epoch in range(N)` loop being visited."""
 
-    node: cst.For
+    node: ast.For | ast.AsyncFor
     epochs: int
     trains: bool = False
     saves: bool = False
@@ -83,17 +89,17 @@ class _Loop:
 class _Scope:
     """Names bound to literals (or to calls) in one function, or at module level."""
 
-    values: dict[str, cst.BaseExpression] = field(default_factory=dict)
+    values: dict[str, ast.expr] = field(default_factory=dict)
 
 
-class NoCheckpointRule(SyntaxRule):
+class NoCheckpointRule(AstRule):
     """Flags `fit(epochs>=N)` without a checkpointing callback, epoch loops that never save, and
     Trainers whose arguments turn saving off."""
 
     id = "NBP302"
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.min_epochs = MIN_EPOCHS
         # Module-level bindings live as long as the document: a notebook's cells share them.
         self._scopes: list[_Scope] = [_Scope()]
@@ -109,132 +115,136 @@ class NoCheckpointRule(SyntaxRule):
 
     def begin_unit(self, context: UnitContext) -> None:
         """A new unit starts at module level."""
-        super().begin_unit(context)
         del self._scopes[1:]
         self._loops = []
         self._class_stack = []
+        super().begin_unit(context)
 
     # -- bindings
 
-    def _bind(
-        self, target: cst.BaseAssignTargetExpression, value: cst.BaseExpression | None
-    ) -> None:
+    def _bind(self, target: ast.expr, value: ast.expr | None) -> None:
         scope = self._scopes[-1].values
-        if isinstance(target, cst.Name):
+        if isinstance(target, ast.Name):
             if value is None:
-                scope.pop(target.value, None)
+                scope.pop(target.id, None)
             else:
-                scope[target.value] = value
-        elif isinstance(target, (cst.Tuple, cst.List)):
+                scope[target.id] = value
+        elif isinstance(target, (ast.Tuple, ast.List)):
             values = (
-                [element.value for element in value.elements]
-                if isinstance(value, (cst.Tuple, cst.List))
-                and len(value.elements) == len(target.elements)
-                else [None] * len(target.elements)
+                [_unstarred(element) for element in value.elts]
+                if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts)
+                else [None] * len(target.elts)
             )
-            for element, item in zip(target.elements, values, strict=True):
-                self._bind(element.value, item)  # type: ignore[arg-type]
+            for element, item in zip(target.elts, values, strict=True):
+                self._bind(_unstarred(element), item)
 
-    def _lookup(self, name: str) -> cst.BaseExpression | None:
+    def _lookup(self, name: str) -> ast.expr | None:
         for scope in reversed(self._scopes):
             if name in scope.values:
                 return scope.values[name]
         return None
 
-    def visit_Assign(self, node: cst.Assign) -> None:
+    def visit_Assign(self, node: ast.Assign) -> None:
         """`EPOCHS = 50`, `cp = ModelCheckpoint(...)`, `args = TrainingArguments(...)`."""
         for target in node.targets:
-            self._bind(target.target, node.value)
+            self._bind(target, node.value)
 
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         """`EPOCHS: int = 50`."""
         self._bind(node.target, node.value)
 
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
         """`EPOCHS += 10`: no longer a known literal."""
         self._bind(node.target, None)
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """A function has its own names."""
         self._scopes.append(_Scope())
 
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+    def leave_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """Back to the enclosing names."""
         self._scopes.pop()
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+    visit_AsyncFunctionDef = visit_FunctionDef
+    leave_AsyncFunctionDef = leave_FunctionDef
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
         """A class of the file, maybe a Keras callback: remember whether its code saves."""
-        self._class_stack.append((node.name.value, [False]))
+        self._class_stack.append((node.name, [False]))
         self._scopes.append(_Scope())
 
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+    def leave_ClassDef(self, node: ast.ClassDef) -> None:
         """Record the class."""
         self._scopes.pop()
         name, saves = self._class_stack.pop()
         self._classes[name] = saves[0]
 
-    def _int(self, node: cst.BaseExpression | None, depth: int = 0) -> int | None:
+    def _int(self, node: ast.expr | None, depth: int = 0) -> int | None:
         """The value of an integer literal, a name bound to one, or `+ - *` of those."""
         if node is None or depth > 5:
             return None
-        if isinstance(node, cst.Integer):
-            return int(node.evaluated_value)
-        if isinstance(node, cst.Name):
-            return self._int(self._lookup(node.value), depth + 1)
-        if isinstance(node, cst.BinaryOperation):
+        if isinstance(node, ast.Constant) and type(node.value) is int:
+            return node.value
+        if isinstance(node, ast.Name):
+            return self._int(self._lookup(node.id), depth + 1)
+        if isinstance(node, ast.BinOp):
             left, right = self._int(node.left, depth + 1), self._int(node.right, depth + 1)
             if left is None or right is None:
                 return None
-            if isinstance(node.operator, cst.Add):
+            if isinstance(node.op, ast.Add):
                 return left + right
-            if isinstance(node.operator, cst.Subtract):
+            if isinstance(node.op, ast.Sub):
                 return left - right
-            if isinstance(node.operator, cst.Multiply):
+            if isinstance(node.op, ast.Mult):
                 return left * right
         return None
 
     # -- loops
 
-    def visit_For(self, node: cst.For) -> None:
+    def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
         """`for epoch in range(EPOCHS):` starts a loop to watch; other loops rebind their target."""
         epochs = self._loop_epochs(node)
         if epochs is not None:
             self._loops.append(_Loop(node, epochs))
         self._bind(node.target, None)
 
-    def leave_For(self, original_node: cst.For) -> None:
+    def leave_For(self, node: ast.For | ast.AsyncFor) -> None:
         """Report an epoch loop that trains but never saves."""
-        if not self._loops or self._loops[-1].node is not original_node:
+        if not self._loops or self._loops[-1].node is not node:
             return
         loop = self._loops.pop()
         if loop.trains and not loop.saves and loop.epochs >= self.min_epochs:
+            # The loop ends where its last statement does (before any `;`), as libcst ends it.
             self.report_node(
-                original_node,
+                node,
                 f"this {loop.epochs}-epoch training loop saves nothing inside the loop: {_LOST}; "
                 + _REMEDY_LOOP,
+                end=_last_statement(node),
             )
 
-    def _loop_epochs(self, node: cst.For) -> int | None:
+    visit_AsyncFor = visit_For
+    leave_AsyncFor = leave_For
+
+    def _loop_epochs(self, node: ast.For | ast.AsyncFor) -> int | None:
         """N for `for epoch in range(N)` (or `range(1, N + 1)`, `tqdm(range(N))`, `trange(N)`),
         when the loop counts epochs (its variable or its bound says so) and N is known."""
         iterable = node.iter
         while (
-            isinstance(iterable, cst.Call)
-            and (get_full_name_for_node(iterable.func) or "").rpartition(".")[2]
-            in _ITERATION_WRAPPERS
-            and iterable.args
+            isinstance(iterable, ast.Call)
+            and leaf_name(iterable.func) in _ITERATION_WRAPPERS
+            and (wrapped := call_arguments(iterable))
         ):
-            iterable = iterable.args[0].value
-        if not isinstance(iterable, cst.Call):
+            iterable = wrapped[0].value
+        if not isinstance(iterable, ast.Call):
             return None
-        function = (get_full_name_for_node(iterable.func) or "").rpartition(".")[2]
-        if function not in ("range", "trange") or not iterable.args:
+        every = call_arguments(iterable)
+        if leaf_name(iterable.func) not in ("range", "trange") or not every:
             return None
-        arguments = [argument.value for argument in iterable.args if argument.keyword is None]
+        arguments = [argument.value for argument in every if argument.keyword is None]
         if not arguments or len(arguments) > 3:
             return None
         bound = arguments[0] if len(arguments) == 1 else arguments[1]
-        if not (_counts_epochs(node.target) or _counts_epochs(bound)):
+        if not (self._counts_epochs(node.target) or self._counts_epochs(bound)):
             return None
         stop = self._int(bound)
         start = 0 if len(arguments) == 1 else self._int(arguments[0])
@@ -242,11 +252,19 @@ class NoCheckpointRule(SyntaxRule):
             return None
         return stop - start
 
+    def _counts_epochs(self, node: ast.expr) -> bool:
+        """`epoch`, `n_epochs`, `EPOCHS + 1`: a name that counts epochs (not `steps_per_epoch`)."""
+        for name in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", self.source(node)):
+            lowered = name.lower()
+            if "epoch" in lowered and "per_epoch" not in lowered and "step" not in lowered:
+                return True
+        return False
+
     # -- calls
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def visit_Call(self, node: ast.Call) -> None:
         """Training and saving calls inside watched loops; `fit(...)` and `Trainer(...)` calls."""
-        name = get_full_name_for_node(node.func) or ""
+        name = full_name(node.func) or ""
         leaf = name.rpartition(".")[2]
         if self._loops:
             if leaf in _TRAINING_CALLS and (leaf != "step" or _OPTIMIZER.search(name)):
@@ -257,16 +275,14 @@ class NoCheckpointRule(SyntaxRule):
                     loop.saves = True
         if self._class_stack and _SAVING_CALL.search(name):
             self._class_stack[-1][1][0] = True
-        if isinstance(node.func, cst.Attribute) and leaf in ("fit", "fit_generator"):
+        if isinstance(node.func, ast.Attribute) and leaf in ("fit", "fit_generator"):
             self._check_fit(node, leaf)
         elif leaf.endswith("Trainer"):
             self._check_trainer(node, leaf)
 
-    def _check_fit(self, node: cst.Call, method: str) -> None:
+    def _check_fit(self, node: ast.Call, method: str) -> None:
         arguments = {
-            argument.keyword.value: argument.value
-            for argument in node.args
-            if argument.keyword is not None
+            argument.arg: argument.value for argument in node.keywords if argument.arg is not None
         }
         epochs_node = arguments.get("epochs", arguments.get("nb_epoch"))
         epochs = self._int(epochs_node)
@@ -283,37 +299,37 @@ class NoCheckpointRule(SyntaxRule):
             + _REMEDY_KERAS,
         )
 
-    def _int_or_zero(self, node: cst.BaseExpression | None) -> int:
+    def _int_or_zero(self, node: ast.expr | None) -> int:
         value = self._int(node)
         return value or 0
 
-    def _saves_nothing(self, callbacks: cst.BaseExpression, depth: int = 0) -> bool:
+    def _saves_nothing(self, callbacks: ast.expr, depth: int = 0) -> bool:
         """Whether every callback is known to save nothing (an empty list included)."""
         if depth > 5:
             return False
-        if isinstance(callbacks, cst.Name):
-            if callbacks.value == "None":
-                return True
-            bound = self._lookup(callbacks.value)
+        if isinstance(callbacks, ast.Constant):
+            return callbacks.value is None
+        if isinstance(callbacks, ast.Name):
+            bound = self._lookup(callbacks.id)
             return bound is not None and self._saves_nothing(bound, depth + 1)
-        if isinstance(callbacks, (cst.List, cst.Tuple)):
+        if isinstance(callbacks, (ast.List, ast.Tuple)):
             return all(
-                not isinstance(element, cst.StarredElement)
-                and self._saves_nothing(element.value, depth + 1)
-                for element in callbacks.elements
+                not isinstance(element, ast.Starred) and self._saves_nothing(element, depth + 1)
+                for element in callbacks.elts
             )
-        if isinstance(callbacks, cst.Call):
-            leaf = (get_full_name_for_node(callbacks.func) or "").rpartition(".")[2]
+        if isinstance(callbacks, ast.Call):
+            leaf = leaf_name(callbacks.func)
             if leaf in NON_SAVING_CALLBACKS:
                 return True
             return self._classes.get(leaf) is False  # a class of this file that saves nothing
         return False
 
-    def _check_trainer(self, node: cst.Call, leaf: str) -> None:
+    def _check_trainer(self, node: ast.Call, leaf: str) -> None:
         """`Trainer(..., enable_checkpointing=False)` (Lightning), or a Hugging Face Trainer whose
         `args` say `save_strategy="no"`."""
-        for argument in node.args:
-            keyword = argument.keyword.value if argument.keyword else None
+        arguments = call_arguments(node)
+        for argument in arguments:
+            keyword = argument.keyword
             if keyword in ("enable_checkpointing", "checkpoint_callback") and _is_false(
                 argument.value
             ):
@@ -323,21 +339,18 @@ class NoCheckpointRule(SyntaxRule):
                     "keep checkpointing on and set `default_root_dir` under /content/drive/MyDrive",
                 )
                 return
-        positional = [argument.value for argument in node.args if argument.keyword is None]
-        keywords = {
-            argument.keyword.value: argument.value for argument in node.args if argument.keyword
-        }
+        positional = [argument.value for argument in arguments if argument.keyword is None]
+        keywords = {argument.keyword: argument.value for argument in arguments if argument.keyword}
         training_arguments = keywords.get("args", positional[1] if len(positional) > 1 else None)
-        if isinstance(training_arguments, cst.Name):
-            training_arguments = self._lookup(training_arguments.value)
-        if not isinstance(training_arguments, cst.Call):
+        if isinstance(training_arguments, ast.Name):
+            training_arguments = self._lookup(training_arguments.id)
+        if not isinstance(training_arguments, ast.Call):
             return
-        class_name = (get_full_name_for_node(training_arguments.func) or "").rpartition(".")[2]
-        if not _TRAINING_ARGUMENTS.search(class_name):
+        if not _TRAINING_ARGUMENTS.search(leaf_name(training_arguments.func)):
             return
-        for argument in training_arguments.args:
-            if argument.keyword is not None and argument.keyword.value == "save_strategy":
-                if _is_no(argument.value):
+        for argument in call_arguments(training_arguments):
+            if argument.keyword == "save_strategy":
+                if self._is_no(argument.value):
                     self.report_node(
                         node,
                         f'`{leaf}` with `save_strategy="no"` saves nothing while it trains: {_LOST}; '
@@ -345,22 +358,38 @@ class NoCheckpointRule(SyntaxRule):
                     )
                 return
 
-
-def _counts_epochs(node: cst.BaseExpression | cst.BaseAssignTargetExpression) -> bool:
-    """`epoch`, `n_epochs`, `EPOCHS + 1`: a name that counts epochs (not `steps_per_epoch`)."""
-    for name in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", cst.Module([]).code_for_node(node)):
-        lowered = name.lower()
-        if "epoch" in lowered and "per_epoch" not in lowered and "step" not in lowered:
-            return True
-    return False
+    def _is_no(self, node: ast.expr) -> bool:
+        """`"no"` (one literal, not `"n" "o"`), or `IntervalStrategy.NO` / `SaveStrategy.NO`."""
+        if isinstance(node, ast.Constant):
+            return node.value == "no" and _is_one_literal(self.source(node))
+        return isinstance(node, ast.Attribute) and node.attr == "NO"
 
 
-def _is_false(node: cst.BaseExpression) -> bool:
-    return isinstance(node, cst.Name) and node.value == "False"
+def _unstarred(node: ast.expr) -> ast.expr:
+    """The expression under a `*`, or `node` itself."""
+    return node.value if isinstance(node, ast.Starred) else node
 
 
-def _is_no(node: cst.BaseExpression) -> bool:
-    """`"no"`, or `IntervalStrategy.NO` / `SaveStrategy.NO`."""
-    if isinstance(node, cst.SimpleString):
-        return node.evaluated_value == "no"
-    return isinstance(node, cst.Attribute) and node.attr.value == "NO"
+def _last_statement(node: ast.stmt) -> ast.stmt:
+    """The last simple statement inside a compound statement."""
+    while True:
+        for name in ("finalbody", "orelse", "handlers", "cases", "body"):
+            block = getattr(node, name, None)
+            if isinstance(block, list) and block:
+                node = block[-1]
+                break
+        else:
+            return node
+
+
+def _is_one_literal(source: str) -> bool:
+    """Whether `source` is a single string literal (not several written side by side)."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return False
+    return sum(token.type == tokenize.STRING for token in tokens) == 1
+
+
+def _is_false(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is False

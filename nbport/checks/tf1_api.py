@@ -4,10 +4,10 @@ What counts as TF 1 API is data: `tf1_symbols.json` next to this module, produce
 `tools/tf1_symbols.py` from an installed TensorFlow 2 (every name `tf.compat.v1` has and `tf` lacks).
 `tf.contrib` and `tensorflow.examples.tutorials` were removed outright and are known here by name.
 
-The rule reads each triggered cell with CPython's own `ast` parser rather than libcst: TF 1 notebooks
-hold thousands of cells that all mention `tf.`, and `ast` gives the positions this rule needs for a
-small fraction of libcst's cost (its fixes replace names and insert a line; they need no concrete
-syntax tree).
+The rule reads each triggered cell in CPython's `ast` tree, which the engine builds anyway when it
+checks that the cell is Python 3, rather than in libcst's: TF 1 notebooks hold thousands of cells that
+all mention `tf.`, and `ast` gives the positions this rule needs for a small fraction of libcst's cost
+(its fixes replace names and insert a line; they need no concrete syntax tree).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -193,11 +193,7 @@ class Tf1ApiRule(Rule):
     def begin_unit(self, context: UnitContext) -> None:
         """Read the unit's Python (escapes masked) and record what it does with TensorFlow."""
         super().begin_unit(context)
-        try:
-            tree = ast.parse(context.python)
-        except (SyntaxError, ValueError):  # the engine reports unreadable cells itself
-            return
-        _Visitor(self, _Positions(context)).visit(tree)
+        _Visitor(self, _Positions(context)).visit(context.tree)
 
     def end_document(self) -> None:
         """Report the TF1-only uses (not those through a TF 1 alias) and the missing graph mode."""
@@ -249,21 +245,14 @@ class _Positions:
     def __init__(self, context: UnitContext) -> None:
         self.context = context
         self.text = context.unit.text
-        self._lines = context.python.split("\n")
 
     def offset(self, line: int, byte_column: int) -> int:
         """`ast` columns count UTF-8 bytes of `context.python`'s line; offsets count characters."""
-        source = self._lines[line - 1]
-        column = byte_column
-        if not source.isascii():
-            column = len(source.encode("utf-8")[:byte_column].decode("utf-8", errors="ignore"))
-        return self.context.offset(line, column)
+        return self.context.ast_offset(line, byte_column)
 
     def span(self, node: ast.expr | ast.stmt | ast.alias) -> tuple[int, int]:
         """Start and end offsets of `node` in the original text."""
-        end_line = node.end_lineno or node.lineno
-        end_column = node.end_col_offset if node.end_col_offset is not None else node.col_offset
-        return self.offset(node.lineno, node.col_offset), self.offset(end_line, end_column)
+        return self.context.ast_span(node)
 
     def editable(self, node: ast.expr | ast.stmt | ast.alias) -> bool:
         """Whether the original text of `node` is what was parsed: no masked escape on its lines,
@@ -282,7 +271,12 @@ class _Positions:
 
 
 class _Visitor(ast.NodeVisitor):
-    """Walks one unit in source order for `Tf1ApiRule`, recording into the rule's document state."""
+    """Walks one unit in source order for `Tf1ApiRule`, recording into the rule's document state.
+
+    `visit` and `generic_visit` do what `ast.NodeVisitor`'s do, with the method looked up once per
+    node type rather than by name on every node: TF 1 notebooks are large, and this walk is most
+    of the rule's time.
+    """
 
     def __init__(self, rule: Tf1ApiRule, positions: _Positions) -> None:
         self.rule = rule
@@ -292,6 +286,28 @@ class _Visitor(ast.NodeVisitor):
         self.inner: set[int] = set()
         #: How many `if tf.executing_eagerly():`-style version checks enclose the current node.
         self.guards = 0
+
+    def visit(self, node: ast.AST) -> None:
+        """Call `visit_<Node>`, or `generic_visit` for node types without one."""
+        kind = type(node)
+        method = _VISIT_METHODS.get(kind)
+        if method is None:
+            # Only this class's own methods: `ast.NodeVisitor.visit_Constant` merely looks for
+            # methods of deprecated node types before visiting the children.
+            method = vars(_Visitor).get(f"visit_{kind.__name__}", _Visitor.generic_visit)
+            _VISIT_METHODS[kind] = method
+        method(self, node)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        """Visit the children of `node`, in field order."""
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        self.visit(item)
+            elif isinstance(value, ast.AST):
+                self.visit(value)
 
     # -- recording ------------------------------------------------------------------------------
 
@@ -622,6 +638,10 @@ class _Visitor(ast.NodeVisitor):
             replacement = f"{function}({self.positions.text[start:end]})"
             self.found(node, alias, message, (node, replacement, None))
         self.graph_use(method, f".{method}()", node)
+
+
+#: `_Visitor`'s method for each node type met so far.
+_VISIT_METHODS: dict[type, Callable[[_Visitor, ast.AST], None]] = {}
 
 
 def _checks_version(test: ast.expr) -> bool:

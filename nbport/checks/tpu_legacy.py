@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from typing import ClassVar
+
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
@@ -23,6 +26,10 @@ class TpuLegacyRule(SyntaxRule):
     """Reports each use of the removed TPU API and of the TPU address variable Colab no longer sets."""
 
     id = "NBP203"
+    #: Every use it reports names one of these; its other state lives inside one statement.
+    statement_pattern: ClassVar[re.Pattern[str] | None] = re.compile(
+        "keras_to_tpu_model|TPUDistributionStrategy|TPUClusterResolver|COLAB_TPU_ADDR"
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
 import libcst as cst
 
@@ -69,6 +70,12 @@ class WindowsPathRule(SyntaxRule):
     """Flags string literals that are Windows paths; fixes relative ones to forward slashes."""
 
     id = "NBP101"
+    #: Every literal it reports has a backslash in its value: in its source, a backslash that is
+    #: not an escape for another character (`\\n`, `\\'`), or one in a raw string. The rule's other
+    #: state lives inside one statement.
+    statement_pattern: ClassVar[re.Pattern[str] | None] = re.compile(
+        r"""\\(?![abfnrtv'"\r\n])|[rR]["'][^\n]*\\"""
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

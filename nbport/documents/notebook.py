@@ -7,11 +7,12 @@ their indent, key order, escapes and everything nbport does not understand.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import warnings
-from collections.abc import Mapping, Sequence
-from functools import cached_property
+from collections.abc import Callable, Mapping, Sequence
+from functools import cache, cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -427,15 +428,27 @@ def _check_notebook(data: Any) -> None:
 
 
 def _validation_error(data: dict[str, Any]) -> str | None:
-    """The first line of nbformat's complaint about `data`, or None if it is a valid notebook."""
-    from nbformat import validate
-    from nbformat.validator import ValidationError, iter_validate
+    """The first line of nbformat's complaint about `data`, or None if it is a valid notebook.
 
+    A notebook that nbformat's own schema for its version accepts as it is, nbformat accepts too:
+    that test comes first, as the rest (ids repaired on copies, the complaint worded) is needed
+    only for the few notebooks it rejects.
+    """
     cells = data.get("cells")
     # nbformat has one schema for version 3 and fails (KeyError) on a later 3.x; check those
     # against it, as Jupyter reads them.
     version = data["nbformat"]
     minor = 0 if version == 3 else None
+    schema = _schema_validator(version, data.get("nbformat_minor", 0) if minor is None else minor)
+    if schema is not None:
+        try:
+            schema(data)
+            return None
+        except Exception:  # rejected (or odd input): nbformat.validate says why, below
+            pass
+    from nbformat import validate
+    from nbformat.validator import ValidationError, iter_validate
+
     with warnings.catch_warnings():
         # nbformat warns about (and fills in) missing or repeated cell ids of a 4.5 notebook.
         warnings.simplefilter("ignore")
@@ -459,6 +472,28 @@ def _validation_error(data: dict[str, Any]) -> str | None:
             reason = " ".join(f"{type(error).__name__}: {error}".split())
             return f"nbformat cannot validate it ({reason[:200]})"
     return None
+
+
+@cache
+def _schema_validator(version: int, minor: int) -> Callable[[Any], object] | None:
+    """nbformat's JSON schema for notebooks of `version.minor`, compiled with fastjsonschema as
+    nbformat compiles it, but with errors that do not describe themselves: a schema's `oneOf`
+    (a cell is markdown, code or raw) raises an error for each branch it tries, and building their
+    descriptions costs more than the rest of the check. The schema file is read from nbformat's
+    folder without importing nbformat (and jsonschema with it). None for a version nbformat has no
+    schema file for (it relaxes its latest schema for notebooks newer than itself)."""
+    import fastjsonschema
+
+    spec = importlib.util.find_spec("nbformat")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    name = "nbformat.v3.schema.json" if version == 3 else f"nbformat.v{version}.{minor}.schema.json"
+    path = Path(spec.submodule_search_locations[0]) / f"v{version}" / name
+    try:
+        schema = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return fastjsonschema.compile(schema, use_default=False, detailed_exceptions=False)
 
 
 def _kernel_language(metadata: Any) -> str | None:

@@ -1,0 +1,195 @@
+"""Rules that read CPython's `ast` tree, which the engine builds for every unit anyway.
+
+A rule that fixes nothing, or whose fixes need only positions, has no use for libcst's concrete
+syntax tree, which costs about ten times as much to build. `AstRule` walks the unit's `ast` tree and
+calls `visit_<Node>` / `leave_<Node>` methods the way libcst calls them: parents before children, in
+the order libcst visits them (decorators before the function they decorate), so that a rule moved
+from libcst to `ast` binds and looks up names in the same order.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from nbport.finding import Edit, FixSafety
+from nbport.rule import Rule, UnitContext
+
+_Hook = Callable[[ast.AST], None]
+
+
+@dataclass(frozen=True)
+class Argument:
+    """One argument of a call, in the order they are written (`ast` keeps keywords apart)."""
+
+    #: The keyword of `name=value`; None for positional arguments, `*args` and `**kwargs`.
+    keyword: str | None
+    #: The value; for `*args` and `**kwargs`, the expression after the stars.
+    value: ast.expr
+    #: `*`, `**` or "".
+    star: str = ""
+
+
+@dataclass(frozen=True)
+class _Leave:
+    """A node whose children have all been visited: time for its `leave_<Node>` hook."""
+
+    node: ast.AST
+    hook: _Hook
+
+
+class AstRule(Rule):
+    """A rule written as `visit_<Node>` / `leave_<Node>` methods over `ast` nodes (`visit_Call`).
+
+    `begin_unit` walks the unit's tree; a subclass that keeps per-unit state resets it before
+    calling `super().begin_unit`.
+    """
+
+    def begin_unit(self, context: UnitContext) -> None:
+        """Walk the unit's `ast` tree, calling the hooks."""
+        super().begin_unit(context)
+        self._walk(context.tree)
+
+    def _walk(self, tree: ast.Module) -> None:
+        # A loop, not recursion: a deeply nested expression must not exhaust the stack.
+        hooks = {
+            node_type: (getattr(self, visit, None), getattr(self, leave, None))
+            for node_type, visit, leave in _hook_names(type(self))
+        }
+        stack: list[ast.AST | _Leave] = [tree]
+        push = stack.append
+        while stack:
+            item = stack.pop()
+            kind = type(item)
+            if kind is _Leave:
+                item.hook(item.node)  # type: ignore[union-attr]
+                continue
+            hook = hooks.get(kind)
+            if hook is not None:
+                visit, leave = hook
+                if visit is not None:
+                    visit(item)
+                if leave is not None:
+                    push(_Leave(item, leave))
+            # The children, last first, so that they come off the stack in order.
+            for name in _reversed_fields(kind):
+                value = getattr(item, name, None)
+                if isinstance(value, list):
+                    for child in reversed(value):
+                        if isinstance(child, ast.AST):
+                            push(child)
+                elif isinstance(value, ast.AST):
+                    push(value)
+
+    def report_node(
+        self,
+        node: ast.expr | ast.stmt,
+        message: str,
+        *,
+        end: ast.expr | ast.stmt | None = None,
+        edits: Sequence[Edit] = (),
+        safety: FixSafety | None = None,
+    ) -> None:
+        """Report a finding from the start of `node` to the end of `end` (default: `node`); edits
+        are dropped when the node's text is not what was parsed (see `editable`)."""
+        assert self.context is not None
+        start, stop = self.context.ast_span(node)
+        if end is not None:
+            _, stop = self.context.ast_span(end)
+        if not self.editable(node):
+            edits = ()
+        self.report(start, stop, message, edits=edits, safety=safety)
+
+    def editable(self, node: ast.expr | ast.stmt) -> bool:
+        """Whether the original text of `node` is what was parsed: no masked escape on its lines,
+        and not several lines of a cell whose indentation was stripped before parsing."""
+        assert self.context is not None
+        lines = range(node.lineno, (node.end_lineno or node.lineno) + 1)
+        if self.context.dedent and len(lines) > 1:
+            return False
+        return not any(line in self.context.escape_lines for line in lines)
+
+    def source(self, node: ast.expr) -> str:
+        """The text of `node` in the unit's parsed Python (`ast` columns count UTF-8 bytes)."""
+        assert self.context is not None
+        lines = self.context.python_lines[node.lineno - 1 : node.end_lineno]
+        end = node.end_col_offset
+        if len(lines) == 1:
+            return lines[0].encode("utf-8")[node.col_offset : end].decode("utf-8", "replace")
+        first = lines[0].encode("utf-8")[node.col_offset :].decode("utf-8", "replace")
+        last = lines[-1].encode("utf-8")[:end].decode("utf-8", "replace")
+        return "\n".join([first, *lines[1:-1], last])
+
+
+@cache
+def _hook_names(rule: type) -> tuple[tuple[type, str, str], ...]:
+    """(node type, visit method name, leave method name) for each node type `rule` has a hook for."""
+    names = {name.partition("_")[2] for name in dir(rule) if name.startswith(("visit_", "leave_"))}
+    return tuple(
+        (getattr(ast, name), f"visit_{name}", f"leave_{name}")
+        for name in sorted(names)
+        if isinstance(getattr(ast, name, None), type)
+    )
+
+
+#: Fields visited first, in libcst's order, where `ast`'s differs: decorators (and a function's
+#: parameters and return annotation) come before the body.
+_FIELD_ORDER: dict[type, tuple[str, ...]] = {
+    ast.FunctionDef: ("decorator_list", "args", "returns", "body"),
+    ast.AsyncFunctionDef: ("decorator_list", "args", "returns", "body"),
+    ast.ClassDef: ("decorator_list", "bases", "keywords", "body"),
+}
+
+
+@cache
+def _reversed_fields(node_type: type) -> tuple[str, ...]:
+    """The fields of `node_type` that hold child nodes, last visited first; `ctx` (`Load()`,
+    `Store()`) is left out: no rule looks at it."""
+    fields: tuple[str, ...] = getattr(node_type, "_fields", ())
+    order = _FIELD_ORDER.get(node_type, ())
+    ordered = (*order, *(name for name in fields if name not in order and name != "ctx"))
+    return tuple(reversed(ordered))
+
+
+def call_arguments(node: ast.Call) -> list[Argument]:
+    """The arguments of a call in the order they are written, as libcst lists them."""
+    every = [
+        *((argument.lineno, argument.col_offset, None, argument) for argument in node.args),
+        *((keyword.lineno, keyword.col_offset, keyword.arg, keyword) for keyword in node.keywords),
+    ]
+    every.sort(key=lambda item: (item[0], item[1]))
+    arguments = []
+    for _, _, keyword, item in every:
+        if isinstance(item, ast.keyword):
+            arguments.append(Argument(keyword, item.value, "**" if keyword is None else ""))
+        elif isinstance(item, ast.Starred):
+            arguments.append(Argument(None, item.value, "*"))
+        else:
+            arguments.append(Argument(None, item))
+    return arguments
+
+
+def full_name(node: ast.expr) -> str | None:
+    """The dotted name of a name, attribute, call or subscript, spelled as libcst's
+    `get_full_name_for_node` spells it: `None`, `True` and `False` are names there, and a part
+    that has no name is written `None` (`None.join` for `"".join`)."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Constant) and (
+        node.value is None or node.value is True or node.value is False
+    ):
+        return str(node.value)
+    if isinstance(node, ast.Attribute):
+        return f"{full_name(node.value)}.{node.attr}"
+    if isinstance(node, ast.Call):
+        return full_name(node.func)
+    if isinstance(node, ast.Subscript):
+        return full_name(node.value)
+    return None
+
+
+def leaf_name(node: ast.expr) -> str:
+    """The last part of a dotted name: `fit` for `model.fit`; "" for no name."""
+    return (full_name(node) or "").rpartition(".")[2]
