@@ -2,17 +2,68 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 FIXTURES = REPOSITORY / "fixtures"
 CORPUS = REPOSITORY.parent / "shared" / "corpus"
+
+# One code cell as Jupyter writes it: `!cd data` is NBP001 (its fix is `%cd data`) and stands on
+# line 9 of the file; `!ls` is clean.
+BAD_NOTEBOOK = """{
+ "cells": [
+  {
+   "cell_type": "code",
+   "execution_count": null,
+   "metadata": {},
+   "outputs": [],
+   "source": [
+    "!cd data\\n",
+    "!ls"
+   ]
+  }
+ ],
+ "metadata": {
+  "kernelspec": {
+   "display_name": "Python 3",
+   "language": "python",
+   "name": "python3"
+  }
+ },
+ "nbformat": 4,
+ "nbformat_minor": 5
+}
+"""
+
+
+def installed_tool(name: str) -> str:
+    """A command-line tool installed next to this Python (the test extras install them)."""
+    found = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
+    assert found, f"{name} is not installed next to {sys.executable}: pip install '.[test]'"
+    return found
+
+
+def load_corpus_check() -> ModuleType:
+    """benchmarks/corpus_check.py: benchmarks/ is not a package, so import it by path, once."""
+    if "corpus_check" in sys.modules:
+        return sys.modules["corpus_check"]
+    spec = importlib.util.spec_from_file_location(
+        "corpus_check", REPOSITORY / "benchmarks" / "corpus_check.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["corpus_check"] = module  # dataclasses look their module up while being made
+    spec.loader.exec_module(module)
+    return module
 
 
 def run_nbport(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None):

@@ -6,30 +6,12 @@ always complains) fails here.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
-from types import ModuleType
 
-from conftest import REPOSITORY
+from conftest import load_corpus_check
 
-
-def _load_corpus_check() -> ModuleType:
-    """benchmarks/ is not a package: import its module by path (once per test session)."""
-    if "corpus_check" in sys.modules:
-        return sys.modules["corpus_check"]
-    spec = importlib.util.spec_from_file_location(
-        "corpus_check", REPOSITORY / "benchmarks" / "corpus_check.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["corpus_check"] = module  # dataclasses look their module up while being made
-    spec.loader.exec_module(module)
-    return module
-
-
-cc = _load_corpus_check()
+cc = load_corpus_check()
 
 
 def _notebook(metadata: dict | None = None) -> dict:

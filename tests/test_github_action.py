@@ -13,48 +13,21 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPOSITORY
+from conftest import BAD_NOTEBOOK, REPOSITORY, installed_tool
 
 ACTION_FILE = REPOSITORY / "action.yml"
 ACTION = yaml.safe_load(ACTION_FILE.read_text(encoding="utf-8"))
 STEPS = ACTION["runs"]["steps"]
 README = (REPOSITORY / "README.md").read_text(encoding="utf-8")
 
-# One code cell: `!cd data` is NBP001 and stands on line 9 of the file.
-BAD_NOTEBOOK = """{
- "cells": [
-  {
-   "cell_type": "code",
-   "execution_count": null,
-   "metadata": {},
-   "outputs": [],
-   "source": [
-    "!cd data\\n",
-    "!ls"
-   ]
-  }
- ],
- "metadata": {},
- "nbformat": 4,
- "nbformat_minor": 5
-}
-"""
 CLEAN_NOTEBOOK = BAD_NOTEBOOK.replace('"!cd data\\n"', '"%cd data\\n"')
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
-
-
-def tool(name: str) -> str:
-    """A command-line tool installed next to this Python (the test extras install them)."""
-    found = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
-    assert found, f"{name} is not installed next to {sys.executable}: pip install '.[test]'"
-    return found
 
 
 def readme_block(marker: str) -> str:
@@ -89,7 +62,7 @@ def zizmor(path: Path) -> subprocess.CompletedProcess[str]:
     """zizmor's offline audits on `path`, with no configuration file to relax them."""
     # An ignore comment would silence a finding: there must be none.
     assert "zizmor:" not in path.read_text(encoding="utf-8")
-    return run_tool(tool("zizmor"), "--offline", "--no-config", str(path))
+    return run_tool(installed_tool("zizmor"), "--offline", "--no-config", str(path))
 
 
 # --- schemas and audits ---------------------------------------------------------------------
@@ -97,7 +70,10 @@ def zizmor(path: Path) -> subprocess.CompletedProcess[str]:
 
 def test_action_validates_against_the_github_actions_schema() -> None:
     checked = run_tool(
-        tool("check-jsonschema"), "--builtin-schema", "vendor.github-actions", str(ACTION_FILE)
+        installed_tool("check-jsonschema"),
+        "--builtin-schema",
+        "vendor.github-actions",
+        str(ACTION_FILE),
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
@@ -106,7 +82,7 @@ def test_example_workflow_validates_against_the_github_workflows_schema(
     example_workflow: Path,
 ) -> None:
     checked = run_tool(
-        tool("check-jsonschema"),
+        installed_tool("check-jsonschema"),
         "--builtin-schema",
         "vendor.github-workflows",
         str(example_workflow),

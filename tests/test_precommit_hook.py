@@ -14,38 +14,11 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPOSITORY
-
-# One code cell: `!cd data` is NBP001 (its fix is `%cd data`); `!ls` is clean.
-BAD_NOTEBOOK = """{
- "cells": [
-  {
-   "cell_type": "code",
-   "execution_count": null,
-   "metadata": {},
-   "outputs": [],
-   "source": [
-    "!cd data\\n",
-    "!ls"
-   ]
-  }
- ],
- "metadata": {
-  "kernelspec": {
-   "display_name": "Python 3",
-   "language": "python",
-   "name": "python3"
-  }
- },
- "nbformat": 4,
- "nbformat_minor": 5
-}
-"""
+from conftest import BAD_NOTEBOOK, REPOSITORY, installed_tool
 
 GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "nbport tests",
@@ -53,14 +26,6 @@ GIT_IDENTITY = {
     "GIT_COMMITTER_NAME": "nbport tests",
     "GIT_COMMITTER_EMAIL": "tests@nbport.invalid",
 }
-
-
-def pre_commit_executable() -> str:
-    """The pre-commit installed next to this Python (the test extras install it)."""
-    bin_dir = str(Path(sys.executable).parent)
-    found = shutil.which("pre-commit", path=bin_dir) or shutil.which("pre-commit")
-    assert found, f"pre-commit is not installed next to {sys.executable}: pip install '.[test]'"
-    return found
 
 
 def git(*args: str, cwd: Path) -> str:
@@ -123,7 +88,7 @@ def try_repo(hook: str, repository: Path, hook_repo: Path, home: Path) -> tuple[
     }
     environment.pop("FORCE_COLOR", None)
     completed = subprocess.run(
-        [pre_commit_executable(), "try-repo", str(hook_repo), hook, "--files", "nb.ipynb"],
+        [installed_tool("pre-commit"), "try-repo", str(hook_repo), hook, "--files", "nb.ipynb"],
         cwd=repository,
         env=environment,
         capture_output=True,
@@ -156,7 +121,11 @@ def readme_pre_commit_config() -> str:
 
 def test_pre_commit_accepts_the_manifest() -> None:
     completed = subprocess.run(
-        [pre_commit_executable(), "validate-manifest", str(REPOSITORY / ".pre-commit-hooks.yaml")],
+        [
+            installed_tool("pre-commit"),
+            "validate-manifest",
+            str(REPOSITORY / ".pre-commit-hooks.yaml"),
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -168,7 +137,11 @@ def test_readme_snippet_is_a_valid_config_using_the_hooks(tmp_path: Path) -> Non
     snippet = readme_pre_commit_config()
     (tmp_path / ".pre-commit-config.yaml").write_text(snippet, encoding="utf-8")
     completed = subprocess.run(
-        [pre_commit_executable(), "validate-config", str(tmp_path / ".pre-commit-config.yaml")],
+        [
+            installed_tool("pre-commit"),
+            "validate-config",
+            str(tmp_path / ".pre-commit-config.yaml"),
+        ],
         capture_output=True,
         text=True,
         check=False,
