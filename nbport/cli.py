@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -235,21 +236,29 @@ def _command_line(
     }
 
 
-def _run_configured(groups: list, run) -> object:  # noqa: ANN001 - run: (paths, config) → RunReport
-    """One report over every group of paths, each run with its own configuration."""
-    from nbport.api import RunReport
+def _run_configured(
+    paths: list[Path] | None,
+    command_line: dict[str, object],
+    jobs: int | None,
+    run,  # noqa: ANN001 - nbport.api.check_paths or fix_paths, with the command's own options
+) -> object:
+    """One report over `paths` (default `.`), each group of paths run with its own configuration.
 
-    reports = [run(paths, config) for config, paths in groups]
+    `run(paths, config=..., jobs=..., progress=...)` gets the worker count (default: the cores) and
+    a progress bar only on a terminal.
+    """
+    from nbport.api import RunReport
+    from nbport.file_pool import default_jobs
+
+    groups = _configs(paths or [Path(".")], command_line)
+    workers = jobs or default_jobs()
+    progress = sys.stderr.isatty() and not os.environ.get("CI")
+    reports = [
+        run(group, config=config, jobs=workers, progress=progress) for config, group in groups
+    ]
     if len(reports) == 1:
         return reports[0]
     return RunReport(tuple(file for report in reports for file in report.files))
-
-
-def _parallelism(jobs: int | None) -> tuple[int, bool]:
-    """The worker count, and whether to show a progress bar (only on a terminal)."""
-    from nbport.file_pool import default_jobs
-
-    return (jobs or default_jobs()), sys.stderr.isatty() and not os.environ.get("CI")
 
 
 def _check_format(output_format: OutputFormat, statistics: bool, diff: bool = False) -> None:
@@ -341,18 +350,8 @@ def check(
 
     _check_format(output_format, statistics)
     options = _command_line(select, ignore, target, exclude, extend_exclude, respect_gitignore)
-    groups = _configs(paths or [Path(".")], options)
-    workers, progress = _parallelism(jobs)
-    report = _run_configured(
-        groups,
-        lambda group, config: check_paths(
-            group,
-            config=config,
-            report_unused_suppressions=report_unused_suppressions,
-            jobs=workers,
-            progress=progress,
-        ),
-    )
+    run = partial(check_paths, report_unused_suppressions=report_unused_suppressions)
+    report = _run_configured(paths, options, jobs, run)
     _print_report(
         report, output_format, statistics=statistics, fixing=False, unsafe=False, dry_run=False
     )
@@ -396,20 +395,13 @@ def fix(
 
     _check_format(output_format, statistics, diff)
     options = _command_line(select, ignore, target, exclude, extend_exclude, respect_gitignore)
-    groups = _configs(paths or [Path(".")], options)
-    workers, progress = _parallelism(jobs)
-    report = _run_configured(
-        groups,
-        lambda group, config: fix_paths(
-            group,
-            config=config,
-            unsafe=unsafe_fixes,
-            write=not diff,
-            report_unused_suppressions=report_unused_suppressions,
-            jobs=workers,
-            progress=progress,
-        ),
+    run = partial(
+        fix_paths,
+        unsafe=unsafe_fixes,
+        write=not diff,
+        report_unused_suppressions=report_unused_suppressions,
     )
+    report = _run_configured(paths, options, jobs, run)
     if diff:
         from nbport.report.diff import unified_diff
 
