@@ -61,8 +61,8 @@ _TPU_PARENTS = {"tf", "tensorflow", "contrib", "v1"}
 # Libraries that only run on (or only watch) a CUDA GPU, and one that only runs on a TPU.
 _GPU_MODULES = {"cupy", "pycuda", "cudf", "cuml", "GPUtil", "pynvml"}
 _TPU_MODULES = {"torch_xla"}
-# Words every TPU use holds, in any case, and a pattern that matches nothing.
-_TPU_WORDS = re.compile("tpu|torch_xla", re.IGNORECASE)
+# Text every TPU use holds, in any case, and a pattern that matches nothing.
+_TPU_TEXT = re.compile("tpu|torch_xla", re.IGNORECASE)
 _NOTHING = re.compile("(?!)")
 # Shell commands that talk to the GPU driver or the CUDA compiler.
 _GPU_COMMAND = re.compile(r"(?:^|[\s;&|(`/])(nvidia-smi|nvcc)(?=$|[\s;&|)`])")
@@ -121,7 +121,7 @@ class AcceleratorMissingRule(SyntaxRule):
         if Accelerator.TPU in found:
             return _NOTHING
         if Accelerator.GPU in found:
-            return _TPU_WORDS
+            return _TPU_TEXT
         return self.statement_pattern
 
     def begin_unit(self, context: UnitContext) -> None:
