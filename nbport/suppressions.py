@@ -178,7 +178,7 @@ def find_suppressions(document: Document) -> tuple[Suppression, ...]:
 
 
 def _script_suppressions(document: ScriptDocument) -> tuple[Suppression, ...]:
-    text = document.text
+    text = document.python_text
     if MARKER not in text and CELL_TAG not in text:
         return ()
     units = document.units()

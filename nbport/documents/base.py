@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -28,6 +29,26 @@ def read_file(path: Path) -> bytes:
         raise DocumentError(f"cannot read: {error.strerror or error}") from None
 
 
+# A carriage return that does not start a `\r\n` pair: a line ending of its own to Python.
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def python_newlines(text: str) -> str:
+    """`text` with each lone `\r` (old Mac line endings) read as `\n`, as CPython's tokenizer
+    and IPython read them. Same length, so offsets in it are offsets in `text`; every later step
+    (escapes, lines, suppressions) then needs to know only `\n` and `\r\n`."""
+    return _LONE_CR.sub("\n", text) if "\r" in text else text
+
+
+def restore_newlines(original: str, new: str) -> str:
+    """The file's form of `new`, text for a unit whose file text is `original`: a unit written
+    with `\r` alone gets `\r` for each `\n`, unless `new` brings carriage returns of its own.
+    Either way `python_newlines` of the result is `python_newlines(new)`."""
+    if "\r" in original and "\n" not in original and "\r" not in new:
+        return new.replace("\n", "\r")
+    return new
+
+
 class EscapeStyle(Enum):
     """How IPython escapes are written in a unit's text."""
 
@@ -43,8 +64,10 @@ class EscapeStyle(Enum):
 class Unit:
     """One piece of Python source a rule looks at: a notebook code cell, a percent-script cell, or a script.
 
-    `text` is the source exactly as the file holds it (for a script, the slice of the file, with its own
-    line endings). Positions inside `text` map back to the file through `cell` and `first_line`.
+    `text` is the source as the file holds it (for a script, the slice of the file, with its own
+    line endings), except that a lone `\r` reads as `\n` (`python_newlines`: the same length, so
+    offsets are the file's). Positions inside `text` map back to the file through `cell` and
+    `first_line`.
     """
 
     #: Position of this unit in `Document.units()` (0-based); `Document.with_sources` is keyed by it.
@@ -73,7 +96,11 @@ class Document(Protocol):
     """A notebook or a script, read from `path` and able to write itself back byte for byte."""
 
     path: Path
-    raw: bytes
+
+    @property
+    def raw(self) -> bytes:
+        """The bytes the document was read from (for a changed document: the bytes it would write)."""
+        ...
 
     @property
     def kind(self) -> str:

@@ -17,7 +17,15 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from nbport.documents.base import DocumentError, DocumentNotice, EscapeStyle, Unit, read_file
+from nbport.documents.base import (
+    DocumentError,
+    DocumentNotice,
+    EscapeStyle,
+    Unit,
+    python_newlines,
+    read_file,
+    restore_newlines,
+)
 from nbport.documents.json_layout import (
     CellSpans,
     NotebookLayout,
@@ -171,7 +179,7 @@ class NotebookDocument:
                 Unit(
                     index=len(units),
                     cell=position + 1,
-                    text=_joined(cell.get(key, "")),
+                    text=python_newlines(_joined(cell.get(key, ""))),
                     first_line=1,
                     escape_style=EscapeStyle.LIVE,
                     tags=_tags(cell),
@@ -252,6 +260,9 @@ class NotebookDocument:
     def with_sources(self, changes: Mapping[int, str]) -> NotebookDocument:
         """A new notebook in which code cell unit `index` holds `text`, for each item of `changes`.
 
+        `text` is unit text: in a cell written with lone `\r` line endings, `\n` is written `\r`
+        (see `restore_newlines`), and text that differs only in how lines end changes nothing.
+
         Only the bytes of each changed cell's `source` (v3: `input`) value differ from this file;
         the value keeps its form (one string, or a list of lines split as nbformat splits them,
         keeping the items before and after the change) and is written in the file's own JSON
@@ -259,9 +270,15 @@ class NotebookDocument:
         must not be.
         """
         positions: dict[int, str] = {}
+        cells = _cells(self._data)
         for unit_index, new_text in changes.items():
             self._check_index(unit_index)
-            positions[self._unit_cells[unit_index]] = new_text
+            position = self._unit_cells[unit_index]
+            # Units read a lone `\r` as `\n`; the cell keeps its own line endings.
+            original = _joined(cells[position].get(self._code_key, ""))
+            if python_newlines(new_text) == python_newlines(original):
+                new_text = original
+            positions[position] = restore_newlines(original, new_text)
         return self.with_cell_sources(positions)
 
     def cell_sources(self) -> list[tuple[str | None, str]]:

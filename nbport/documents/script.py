@@ -20,7 +20,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from nbport.documents.base import DocumentError, DocumentNotice, EscapeStyle, Unit, read_file
+from nbport.documents.base import (
+    DocumentError,
+    DocumentNotice,
+    EscapeStyle,
+    Unit,
+    python_newlines,
+    read_file,
+    restore_newlines,
+)
 from nbport.escapes import jupytext_is_magic
 
 # jupytext's `guess_format`: a file is a percent script if a line outside strings is one of these.
@@ -67,7 +75,9 @@ class ScriptDocument:
         self.raw = raw
         self._text = text
         self._encoding = encoding
-        self._spans, self._style = _split(text)
+        # Units are read with Python's newlines (a lone `\r` ends a line); same offsets as `text`.
+        self._python_text = python_newlines(text)
+        self._spans, self._style = _split(self._python_text)
 
     # --- Reading ---------------------------------------------------------------------------------
 
@@ -112,6 +122,11 @@ class ScriptDocument:
         return self._text
 
     @property
+    def python_text(self) -> str:
+        """`text` with a lone `\r` read as `\n` (the same length), as units hold it."""
+        return self._python_text
+
+    @property
     def encoding(self) -> str:
         """The codec the file is read and written with (`utf-8-sig` when it has a BOM)."""
         return self._encoding
@@ -127,7 +142,7 @@ class ScriptDocument:
             Unit(
                 index=index,
                 cell=None,
-                text=self._text[span.start : span.end],
+                text=self._python_text[span.start : span.end],
                 first_line=span.first_line,
                 escape_style=self._style,
             )
@@ -151,8 +166,9 @@ class ScriptDocument:
                 raise IndexError(f"no unit {unit_index} in {self.path}")
             span = self._spans[unit_index]
             old_text = self._text[span.start : span.end]
-            if new_text == old_text:
+            if python_newlines(new_text) == python_newlines(old_text):
                 continue
+            new_text = restore_newlines(old_text, new_text)
             ending = _line_ending(old_text)
             if ending and span.end < len(self._text) and new_text and not new_text.endswith("\n"):
                 new_text += ending
@@ -375,7 +391,7 @@ def _opening_fence(text: str) -> tuple[str, int] | None:
 def _closes_fence(text: str, fence: tuple[str, int]) -> bool:
     match = _CODE_FENCE.match(text)
     return (
-        bool(match)
+        match is not None
         and match.group(1)[0] == fence[0]
         and len(match.group(1)) >= fence[1]
         and not match.group(2).strip()
