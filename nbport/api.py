@@ -17,7 +17,7 @@ from nbport.documents import Document, DocumentError, document_from_cells, load_
 from nbport.documents.base import MetadataDocument
 from nbport.engine import CheckResult, check_document
 from nbport.file_pool import map_files
-from nbport.finding import FileError, Finding, FixSafety, MetadataEdit
+from nbport.finding import Edit, FileError, Finding, FixSafety, MetadataEdit
 from nbport.rule import DEFAULT_SETTINGS, RuleSettings
 from nbport.selection import select_rules
 from nbport.suppressions import apply_suppressions
@@ -365,7 +365,7 @@ def apply_fixes(
     changes: dict[int, str] = {}
     applied: list[Finding] = []
     for index, unit_findings in by_unit.items():
-        edits = []
+        edits: list[Edit] = []
         last_end = -1
         for finding in sorted(unit_findings, key=lambda f: (f.fix.start, f.fix.end)):  # type: ignore[union-attr]
             fix = finding.fix

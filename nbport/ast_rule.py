@@ -12,7 +12,6 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
 
 from nbport.finding import Edit, FixSafety
 from nbport.rule import Rule, UnitContext
@@ -62,10 +61,10 @@ class AstRule(Rule):
         push = stack.append
         while stack:
             item = stack.pop()
-            kind = type(item)
-            if kind is _Leave:
-                item.hook(item.node)  # type: ignore[union-attr]
+            if isinstance(item, _Leave):
+                item.hook(item.node)
                 continue
+            kind = type(item)
             hook = hooks.get(kind)
             if hook is not None:
                 visit, leave = hook
@@ -123,15 +122,24 @@ class AstRule(Rule):
         return "\n".join([first, *lines[1:-1], last])
 
 
-@cache
+#: `_hook_names` of each rule class, found once per class.
+_HOOK_NAMES: dict[type, tuple[tuple[type, str, str], ...]] = {}
+
+
 def _hook_names(rule: type) -> tuple[tuple[type, str, str], ...]:
     """(node type, visit method name, leave method name) for each node type `rule` has a hook for."""
-    names = {name.partition("_")[2] for name in dir(rule) if name.startswith(("visit_", "leave_"))}
-    return tuple(
-        (getattr(ast, name), f"visit_{name}", f"leave_{name}")
-        for name in sorted(names)
-        if isinstance(getattr(ast, name, None), type)
-    )
+    found = _HOOK_NAMES.get(rule)
+    if found is None:
+        names = {
+            name.partition("_")[2] for name in dir(rule) if name.startswith(("visit_", "leave_"))
+        }
+        found = tuple(
+            (getattr(ast, name), f"visit_{name}", f"leave_{name}")
+            for name in sorted(names)
+            if isinstance(getattr(ast, name, None), type)
+        )
+        _HOOK_NAMES[rule] = found
+    return found
 
 
 #: Fields visited first, in libcst's order, where `ast`'s differs: decorators (and a function's
@@ -143,14 +151,20 @@ _FIELD_ORDER: dict[type, tuple[str, ...]] = {
 }
 
 
-@cache
+#: `_reversed_fields` of each node type, found once per type.
+_REVERSED_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def _reversed_fields(node_type: type) -> tuple[str, ...]:
     """The fields of `node_type` that hold child nodes, last visited first; `ctx` (`Load()`,
     `Store()`) is left out: no rule looks at it."""
-    fields: tuple[str, ...] = getattr(node_type, "_fields", ())
-    order = _FIELD_ORDER.get(node_type, ())
-    ordered = (*order, *(name for name in fields if name not in order and name != "ctx"))
-    return tuple(reversed(ordered))
+    found = _REVERSED_FIELDS.get(node_type)
+    if found is None:
+        fields: tuple[str, ...] = getattr(node_type, "_fields", ())
+        order = _FIELD_ORDER.get(node_type, ())
+        ordered = (*order, *(name for name in fields if name not in order and name != "ctx"))
+        found = _REVERSED_FIELDS[node_type] = tuple(reversed(ordered))
+    return found
 
 
 def call_arguments(node: ast.Call) -> list[Argument]:
@@ -166,7 +180,7 @@ def call_arguments(node: ast.Call) -> list[Argument]:
             arguments.append(Argument(keyword, item.value, "**" if keyword is None else ""))
         elif isinstance(item, ast.Starred):
             arguments.append(Argument(None, item.value, "*"))
-        else:
+        elif isinstance(item, ast.expr):
             arguments.append(Argument(None, item))
     return arguments
 

@@ -164,7 +164,9 @@ def _notebook(path: Path, repositories: GitRepositories, *, write: bool) -> Badg
         return BadgeResult(path, Outcome.RIGHT, found=found.url, expected=expected)
     if not write:
         outcome = Outcome.MISSING if found is None else Outcome.STALE
-        return BadgeResult(path, outcome, found=found and found.url, expected=expected)
+        return BadgeResult(
+            path, outcome, found=found.url if found is not None else None, expected=expected
+        )
     if any(notice.blocks_writing for notice in document.notices):
         blocking = next(notice for notice in document.notices if notice.blocks_writing)
         raise DocumentError(blocking.message)
@@ -173,7 +175,9 @@ def _notebook(path: Path, repositories: GitRepositories, *, write: bool) -> Badg
     NotebookDocument.from_bytes(path, changed.dump())
     write_atomically(path, changed.dump())
     outcome = Outcome.ADDED if found is None else Outcome.UPDATED
-    return BadgeResult(path, outcome, found=found and found.url, expected=expected)
+    return BadgeResult(
+        path, outcome, found=found.url if found is not None else None, expected=expected
+    )
 
 
 def _same(found: str, expected: str) -> bool:

@@ -7,11 +7,17 @@ import sys
 from enum import Enum
 from functools import partial
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from nbport import __version__
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from nbport.api import RunReport
+    from nbport.config import Config
 
 app = typer.Typer(
     name="nbport",
@@ -183,15 +189,14 @@ def _use_color(stream: object) -> bool:
     return bool(isatty and isatty())
 
 
-def _styler(color: bool):  # noqa: ANN202 - returns typer.style or a plain pass-through
+def _styler(color: bool) -> Callable[..., str]:
+    """`typer.style` on a terminal, else a pass-through with the same signature."""
     from nbport.report.text import plain
 
     return typer.style if color else plain
 
 
-def _configs(  # noqa: ANN202 - a list of (nbport.config.Config, paths), imported lazily
-    paths: list[Path], command_line: dict[str, object]
-):
+def _configs(paths: list[Path], command_line: dict[str, object]) -> list[tuple[Config, list[Path]]]:
     """Each path's effective configuration (project file, then `command_line`), paths grouped by it.
 
     A bad configuration file is one line and exit code 2; a bad option is a usage error.
@@ -200,7 +205,7 @@ def _configs(  # noqa: ANN202 - a list of (nbport.config.Config, paths), importe
     from nbport.config import ConfigError, load_config
     from nbport.selection import SelectionError
 
-    groups: dict[Path | None, tuple[object, list[Path]]] = {}
+    groups: dict[Path | None, tuple[Config, list[Path]]] = {}
     try:
         for path in paths:
             config = load_config(path, command_line)
@@ -240,8 +245,8 @@ def _run_configured(
     paths: list[Path] | None,
     command_line: dict[str, object],
     jobs: int | None,
-    run,  # noqa: ANN001 - nbport.api.check_paths or fix_paths, with the command's own options
-) -> object:
+    run: Callable[..., RunReport],
+) -> RunReport:
     """One report over `paths` (default `.`), each group of paths run with its own configuration.
 
     `run(paths, config=..., jobs=..., progress=...)` gets the worker count (default: the cores) and
@@ -277,7 +282,7 @@ def _check_format(output_format: OutputFormat, statistics: bool, diff: bool = Fa
 
 
 def _print_report(
-    report: object,
+    report: RunReport,
     output_format: OutputFormat,
     *,
     statistics: bool = False,
@@ -285,9 +290,6 @@ def _print_report(
     unsafe: bool,
     dry_run: bool,
 ) -> None:
-    from nbport.api import RunReport
-
-    assert isinstance(report, RunReport)
     if output_format is not OutputFormat.text:
         typer.echo(_machine_report(report, output_format), nl=False)
         return
@@ -310,19 +312,19 @@ def _print_report(
         typer.echo(line)
 
 
-def _machine_report(report: object, output_format: OutputFormat) -> str:
+def _machine_report(report: RunReport, output_format: OutputFormat) -> str:
     if output_format is OutputFormat.json:
         from nbport.report import json_format
 
-        return json_format.render(report)  # type: ignore[arg-type]
+        return json_format.render(report)
     if output_format is OutputFormat.sarif:
         from nbport.catalog import load_catalog
         from nbport.report import sarif
 
-        return sarif.render(report, load_catalog())  # type: ignore[arg-type]
+        return sarif.render(report, load_catalog())
     from nbport.report import github
 
-    return github.render(report)  # type: ignore[arg-type]
+    return github.render(report)
 
 
 @app.command()

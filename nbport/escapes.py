@@ -205,6 +205,14 @@ _BLANKS = re.compile(r"[ \t\f]*")
 # Between tokens of one logical line: blanks and backslash continuations (`x = \` / `!ls`).
 _BLANKS_OR_CONTINUATIONS = re.compile(r"(?:[ \t\f]|\\\r?\n)*")
 _OPENERS = frozenset("([{")
+
+
+def _skipped(pattern: re.Pattern[str], text: str, pos: int = 0) -> int:
+    """Where `pattern` (one that also matches the empty string) stops matching from `pos`."""
+    match = pattern.match(text, pos)
+    return pos if match is None else match.end()
+
+
 _CLOSERS = frozenset(")]}")
 # Characters that, right before `=`, make it part of another operator (`==`, `!=`, `+=`, `:=`, ...).
 _NOT_ASSIGN_BEFORE = frozenset("=!<>+-*/%@&|^:")
@@ -406,7 +414,7 @@ class _Scanner:
         text = self.text
         size = len(text)
         while pos < size:
-            first = _BLANKS.match(text, pos).end()
+            first = _skipped(_BLANKS, text, pos)
             char = text[first : first + 1]
             if char in ("", "\n") or text.startswith("\r\n", first):
                 pos = self.next_line(first)
@@ -576,6 +584,8 @@ class _Scanner:
             match = _STRING_END[quote * 3].match(text, pos + 3)
             return None if match is None else match.end()
         match = _STRING_END[quote].match(text, pos + 1)
+        if match is None:  # cannot happen: the pattern also matches the empty string
+            return pos + 1
         end = match.end()
         if match.group(1):
             return end
@@ -655,7 +665,7 @@ class _Scanner:
     def assignment(self, first: int, equals: int) -> _Found | None:
         """IPython's `SystemAssign`/`MagicAssign` for the first `=` of a logical line, if any."""
         text = self.text
-        pos = _BLANKS_OR_CONTINUATIONS.match(text, equals + 1).end()
+        pos = _skipped(_BLANKS_OR_CONTINUATIONS, text, equals + 1)
         char = text[pos : pos + 1]
         following = text[pos + 1 : pos + 2]
         if char == "!" and following != "=":
@@ -665,7 +675,7 @@ class _Scanner:
             if not text[line_start:equals].strip(" \t\f"):
                 return None
         elif char == "%":
-            name_start = _BLANKS.match(text, pos + 1).end()
+            name_start = _skipped(_BLANKS, text, pos + 1)
             name_char = text[name_start : name_start + 1]
             if not (name_char.isidentifier()):
                 return None
@@ -704,7 +714,7 @@ class _Scanner:
             pos = following
         block = "".join(block_parts)
         inner = _Scanner(block, commented=False)
-        inner_first = _BLANKS.match(block).end()
+        inner_first = _skipped(_BLANKS, block)
         if block[inner_first : inner_first + 1] in ("", "#", "\n"):
             return
         inner.logical_line(0, inner_first, state)

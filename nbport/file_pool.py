@@ -9,7 +9,10 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
 
 Result = TypeVar("Result")
 
@@ -78,7 +81,7 @@ def _run_installed(path: Path) -> Any:
     return _installed(path)
 
 
-def _context():  # noqa: ANN202 - a multiprocessing context, typed loosely across Python versions
+def _context() -> BaseContext:
     import multiprocessing
 
     # Forking shares the already imported rule catalog and modules with the workers; elsewhere

@@ -86,7 +86,7 @@ class SyntaxRule(Rule, cst.BatchableCSTVisitor):
         self._pending: list[_PendingReport] = []
         self._positions: Mapping[cst.CSTNode, CodeRange] = {}
 
-    def get_visitors(self) -> Mapping[str, Callable[[cst.CSTNode], object]]:
+    def get_visitors(self) -> Mapping[str, Callable[[cst.CSTNode], None]]:
         """The `visit_*`/`leave_*` methods, as libcst's `get_visitors` finds them, but looked for
         once per class rather than with `inspect` on every call (a few ms each). Not kept on the
         instance: bound methods held by their own instance make a cycle only the GC can free."""

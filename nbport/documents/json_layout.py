@@ -18,9 +18,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
-from json.decoder import scanstring
+from json.decoder import scanstring  # type: ignore[attr-defined]  # public, but not in typeshed
 from json.scanner import make_scanner
-from typing import Any
+from typing import Any, cast
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 # What `json.loads` accepts besides strings and containers (it allows NaN and Infinity too).
@@ -28,10 +28,19 @@ _SCALAR = re.compile(
     r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?|true|false|null|NaN|-?Infinity"
 )
 # The C scanner behind `json.loads`: skips a value we do not need at C speed, telling where it ends.
-_scan_value = make_scanner(json.JSONDecoder())
+# (typeshed types `make_scanner` as the class it is in pure Python; it takes the decoder.)
+_scan_value = make_scanner(cast(Any, json.JSONDecoder()))
 
 
 # --- Reading -------------------------------------------------------------------------------------
+
+
+def _match_end(pattern: re.Pattern[str], text: str, pos: int) -> int:
+    """Where `pattern`, matched at `pos`, ends; a value `json.loads` accepted always matches."""
+    match = pattern.match(text, pos)
+    if match is None:
+        raise ValueError(f"unexpected JSON text at offset {pos}")
+    return match.end()
 
 
 def loads_counting_duplicates(text: str) -> tuple[Any, int]:
@@ -196,7 +205,7 @@ class _Walker:
         self.inline_space: str | None = None
 
     def _space(self, pos: int) -> int:
-        return _WHITESPACE.match(self._text, pos).end()
+        return _match_end(_WHITESPACE, self._text, pos)
 
     def _note_comma(self, comma: int, after: int) -> None:
         if self.inline_space is None:
@@ -250,7 +259,7 @@ class _Walker:
             return self.items(pos, self.skip)
         if first == '"':
             return scanstring(self._text, pos + 1)[1]
-        return _SCALAR.match(self._text, pos).end()
+        return _match_end(_SCALAR, self._text, pos)
 
     def string_or_list(self, key_start: int, pos: int) -> tuple[ValueSpan | None, int]:
         """The span of a string or list-of-strings value at `pos`, and its end."""
