@@ -1,4 +1,9 @@
-"""Shared test fixtures: paths to the repository, its fixtures and the shared corpus."""
+"""Shared test fixtures: paths to the repository, its fixtures and the shared corpus.
+
+Tests that read `../shared/` (the corpus of real notebooks, the seed posts) call `require_shared`:
+in a clone with nothing beside it they are skipped, all with one reason; under `CI=true`, where the
+folder is always there, a missing folder fails them instead.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +20,21 @@ import pytest
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 FIXTURES = REPOSITORY / "fixtures"
-CORPUS = REPOSITORY.parent / "shared" / "corpus"
+SHARED = REPOSITORY.parent / "shared"
+CORPUS = SHARED / "corpus"
+SEEDS = SHARED / "seeds"
+#: The one reason every test that needs `../shared` gives when it is skipped.
+SHARED_MISSING = "../shared (corpus and seed posts) is not beside this checkout"
+
+
+def require_shared(path: Path) -> Path:
+    """`path` under `../shared`, or the test is skipped (a failure under `CI=true`) without it."""
+    if not path.exists():
+        if os.environ.get("CI", "").lower() in ("true", "1"):
+            pytest.fail(f"CI has ../shared beside the checkout, but {path} is missing")
+        pytest.skip(SHARED_MISSING)
+    return path
+
 
 # One code cell as Jupyter writes it: `!cd data` is NBP001 (its fix is `%cd data`) and stands on
 # line 9 of the file; `!ls` is clean.

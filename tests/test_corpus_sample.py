@@ -8,14 +8,13 @@ checked and fixed twice through the real command line; every property of the ful
 from __future__ import annotations
 
 import pytest
-from conftest import CORPUS, load_corpus_check
+from conftest import CORPUS, load_corpus_check, require_shared
 
 cc = load_corpus_check()
 
 
 def _sample() -> list[str]:
-    assert CORPUS.is_dir(), f"the shared corpus must be beside the repository: {CORPUS}"
-    return cc.sample_files(cc.corpus_files(CORPUS), 15)
+    return cc.sample_files(cc.corpus_files(require_shared(CORPUS)), 15)
 
 
 @pytest.fixture(scope="module")

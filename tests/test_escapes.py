@@ -11,7 +11,7 @@ import re
 import warnings
 
 import pytest
-from conftest import CORPUS
+from conftest import CORPUS, require_shared
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -508,7 +508,7 @@ def commonly_indented(cell: str) -> bool:
 
 def corpus_cells() -> list[str]:
     cells: list[str] = []
-    for path in sorted(CORPUS.rglob("*.ipynb")):
+    for path in sorted(require_shared(CORPUS).rglob("*.ipynb")):
         try:
             notebook = json.loads(path.read_bytes())
         except (ValueError, UnicodeDecodeError):

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import CORPUS, require_shared
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_notebook_document import (
@@ -27,7 +28,6 @@ from nbport.documents.base import DocumentError, MetadataDocument
 from nbport.documents.notebook import NotebookDocument
 from nbport.finding import Finding, Fix, FixSafety, Location, MetadataEdit
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 GPU = (MetadataEdit(("accelerator",), "GPU"), MetadataEdit(("colab", "gpuType"), "T4"))
 
 
@@ -342,7 +342,7 @@ def top_metadata_span(text: str) -> tuple[int, int]:
 
 def test_corpus_sample_takes_metadata_edits_inside_the_metadata() -> None:
     edited = 0
-    for path in sorted(CORPUS.rglob("*.ipynb"))[::4]:
+    for path in sorted(require_shared(CORPUS).rglob("*.ipynb"))[::4]:
         try:
             document = NotebookDocument.load(path)
         except DocumentError:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import FIXTURES, REPOSITORY
+from conftest import FIXTURES, REPOSITORY, SHARED, require_shared
 
 import nbport
 from nbport.api import FileReport, RunReport, check_paths, fix_paths
@@ -21,7 +21,7 @@ from nbport.catalog import load_catalog
 from nbport.finding import FileError, Finding, Location
 from nbport.report import github, json_format, sarif
 
-SARIF_SCHEMA = REPOSITORY.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+SARIF_SCHEMA = REPOSITORY / "tests" / "schemas" / "sarif-schema-2.1.0.json"
 
 # A notebook written by hand: one-space indent, each source one string (Jupyter reads both forms;
 # some tools write this one). Raw line 13 holds the whole source of cell 2.
@@ -581,3 +581,8 @@ def test_findings_left_after_fix_point_at_the_written_file(workdir: Path) -> Non
     assert "TPUClusterResolver" in raw[75 - 1]
     prefixes = [c.split("::")[1] for c in github.render(report).splitlines()]
     assert "warning file=colab_tpu_training.ipynb,line=75,endLine=75,title=NBP203" in prefixes
+
+
+def test_the_shipped_sarif_schema_is_the_shared_one() -> None:
+    shared = require_shared(SHARED / "schemas" / "sarif-schema-2.1.0.json")
+    assert SARIF_SCHEMA.read_bytes() == shared.read_bytes()

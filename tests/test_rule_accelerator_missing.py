@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import CORPUS, require_shared
 
 from nbport.api import fix_document, rules_for
 from nbport.checks.accelerator_missing import Accelerator, asked_accelerator
@@ -17,7 +18,6 @@ from nbport.engine import check_document
 from nbport.finding import FixSafety, MetadataEdit
 
 RULES = rules_for(["NBP301"])
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
 
 def findings(cells: list[str], metadata: dict[str, Any] | None = None) -> list[tuple[str, str]]:
@@ -186,7 +186,7 @@ _LIKELY = ("cuda", "TPU", "gpu_device_name", "is_gpu_available", "GPU')", 'GPU\\
 
 def corpus_findings() -> list[Path]:
     paths = []
-    for path in sorted(CORPUS.rglob("*.ipynb")):
+    for path in sorted(require_shared(CORPUS).rglob("*.ipynb")):
         text = path.read_text(encoding="utf-8", errors="replace")
         if any(word in text for word in _LIKELY):
             paths.append(path)

@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from conftest import REPOSITORY
+from conftest import REPOSITORY, SEEDS, require_shared
 
 from nbport.api import fix_document
 from nbport.catalog import load_catalog
@@ -18,7 +18,6 @@ from nbport.escapes import scan
 from nbport.finding import FixSafety
 
 ENTRY = load_catalog()["NBP202"]
-SEEDS = REPOSITORY.parent / "shared" / "seeds"
 
 # Seed 003's "GPU vs TPU" snippet, as the post gives it.
 SEED_003_SNIPPET = """\
@@ -86,9 +85,8 @@ def fixed(*cells: str, unsafe: bool = True, layout: str = "notebook") -> list[st
 
 
 def test_the_snippet_is_seed_003s_own_code() -> None:
-    seed = next(SEEDS.glob("003_*.txt"), None)
-    if seed is None:
-        pytest.skip("the shared seed posts are not next to this checkout")
+    seed = next(require_shared(SEEDS).glob("003_*.txt"), None)
+    assert seed is not None, f"no seed post 003 in {SEEDS}"
     blocks = re.findall(r"```python\n(.*?)```", seed.read_text(encoding="utf-8"), re.S)
     assert SEED_003_SNIPPET.strip() in [block.strip() for block in blocks]
 
