@@ -28,6 +28,9 @@ app = typer.Typer(
     ),
     no_args_is_help=True,
     add_completion=False,
+    # Plain help, as click writes it: rich markup would eat `[tool.nbport]` and `nbport[format]`,
+    # and keep the docstrings' line breaks mid-paragraph.
+    rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -180,11 +183,16 @@ def _root(
 
 
 def _use_color(stream: object) -> bool:
-    """Colour only on a terminal; NO_COLOR and FORCE_COLOR (https://no-color.org) win."""
+    """Colour only on a terminal that can show it. `NO_COLOR` (https://no-color.org) turns it off;
+    `FORCE_COLOR` turns it on, except `FORCE_COLOR=0` (or `false`), which turns it off; `TERM=dumb`
+    turns it off unless forced."""
     if os.environ.get("NO_COLOR"):
         return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
+    force = os.environ.get("FORCE_COLOR", "")
+    if force:
+        return force.strip().lower() not in ("0", "false", "no", "off")
+    if os.environ.get("TERM") == "dumb":
+        return False
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
 
@@ -201,16 +209,19 @@ def _configs(paths: list[Path], command_line: dict[str, object]) -> list[tuple[C
 
     A bad configuration file is one line and exit code 2; a bad option is a usage error.
     """
-    from nbport.catalog import CatalogError
+    from nbport.catalog import CatalogError, load_catalog
     from nbport.config import ConfigError, load_config
-    from nbport.selection import SelectionError
+    from nbport.selection import SelectionError, other_target_notes
 
     groups: dict[Path | None, tuple[Config, list[Path]]] = {}
+    notes: dict[str, None] = {}
     try:
         for path in paths:
             config = load_config(path, command_line)
             groups.setdefault(config.file, (config, []))[1].append(path)
             config.rules  # noqa: B018 - resolves the selection now, so a bad option fails first
+            selected = (*(config.select or ()), *config.extend_select)
+            notes.update(dict.fromkeys(other_target_notes(load_catalog(), selected, config.target)))
     except ConfigError as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(2) from None
@@ -219,6 +230,8 @@ def _configs(paths: list[Path], command_line: dict[str, object]) -> list[tuple[C
     except CatalogError as error:
         typer.echo(f"nbport: error: rule catalog: {error}", err=True)
         raise typer.Exit(2) from None
+    for note in notes:  # some rules run, but a prefix given selects only other targets' rules
+        typer.echo(f"nbport: warning: {note}", err=True)
     return list(groups.values())
 
 
@@ -613,13 +626,13 @@ def convert(
         bool,
         typer.Option(
             "--format",
-            help="Run black's notebook mode over the code cells (pip install 'nbport\\[format]').",
+            help="Run black's notebook mode over the code cells (pip install 'nbport[format]').",
         ),
     ] = False,
 ) -> None:
     """Turn a script into a Colab-ready notebook, or a notebook into a percent script.
 
-    `.py` → `.ipynb`: cells from `# %%` markers (`# %% \\[markdown]` for Markdown; a script without
+    `.py` → `.ipynb`: cells from `# %%` markers (`# %% [markdown]` for Markdown; a script without
     markers is split the way jupytext splits it), commented magics (`# !pip install x`) restored,
     kernelspec python3 and Colab metadata, and a GPU or TPU asked for when the code uses one (as
     rule NBP301 decides). `.ipynb` → `.py`: a jupytext percent script, magics commented, that

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -180,3 +183,104 @@ def test_colour_only_on_request(tmp_path: Path) -> None:
     assert "\x1b[" not in run_nbport("check", str(dirty)).stdout
     forced = run_nbport("check", str(dirty), env={"FORCE_COLOR": "1", "NO_COLOR": ""})
     assert "\x1b[" in forced.stdout
+
+
+class _Terminal:
+    """A stream that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({}, True),
+        ({"TERM": "dumb"}, False),
+        ({"NO_COLOR": "1"}, False),
+        ({"FORCE_COLOR": "0"}, False),
+        ({"FORCE_COLOR": "false"}, False),
+        ({"FORCE_COLOR": "1", "TERM": "dumb"}, True),
+        ({"NO_COLOR": "1", "FORCE_COLOR": "1"}, False),
+    ],
+)
+def test_colour_on_a_terminal_follows_the_environment(
+    monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], expected: bool
+) -> None:
+    from nbport.cli import _use_color
+
+    for name in ("NO_COLOR", "FORCE_COLOR", "TERM"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert _use_color(_Terminal()) is expected
+
+
+def test_colour_on_a_real_terminal_and_not_on_a_dumb_one(tmp_path: Path) -> None:
+    import pty
+
+    dirty = tmp_path / "dirty.ipynb"
+    dirty.write_text(_notebook(["!cd data"]), encoding="utf-8")
+
+    def on_terminal(term: str) -> bytes:
+        environment = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in ("NO_COLOR", "FORCE_COLOR", "CI")
+        }
+        environment["TERM"] = term
+        leader, follower = pty.openpty()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "nbport", "check", str(dirty)],
+            stdout=follower,
+            stderr=subprocess.DEVNULL,
+            env=environment,
+        )
+        os.close(follower)
+        output = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal closed: the process is done writing
+                break
+            if not chunk:
+                break
+            output += chunk
+        process.wait(timeout=60)
+        os.close(leader)
+        return output
+
+    assert b"\x1b[" in on_terminal("xterm-256color")
+    assert b"\x1b[" not in on_terminal("dumb")
+
+
+def test_help_shows_brackets_as_written() -> None:
+    assert "[tool.nbport]" in run_nbport("config", "--help").stdout
+    assert "'nbport[format]'" in run_nbport("convert", "--help").stdout
+
+
+def test_select_of_another_targets_rules_is_a_usage_error_not_a_pass(tmp_path: Path) -> None:
+    dirty = tmp_path / "dirty.ipynb"
+    dirty.write_text(_notebook(["!cd data"]), encoding="utf-8")
+    nothing = run_nbport("check", "--select", "NBP4", str(dirty))
+    assert nothing.returncode == 2
+    assert "All checks passed" not in nothing.stdout
+    assert "NBP4 selects NBP401, NBP402" in nothing.stderr
+    partly = run_nbport("check", "--select", "NBP4,NBP0", str(dirty))
+    assert partly.returncode == 1
+    assert "NBP001" in partly.stdout
+    assert "nbport: warning: NBP4 selects NBP401, NBP402" in partly.stderr
+
+
+def test_fix_says_a_file_with_an_unreadable_cell_was_not_written(tmp_path: Path) -> None:
+    notebook = tmp_path / "py2.ipynb"
+    notebook.write_text(_notebook(["!cd data", 'print "x"']), encoding="utf-8")
+    before = notebook.read_bytes()
+    result = run_nbport("fix", str(notebook))
+    assert result.returncode == 2
+    assert notebook.read_bytes() == before
+    assert f"{notebook}:cell 2: error: not valid Python 3" in result.stderr
+    assert (
+        f"{notebook}: error: not fixed: nbport writes no file it could not read whole"
+        " (1 fixable finding left)"
+    ) in result.stderr
