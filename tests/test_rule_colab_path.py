@@ -77,3 +77,10 @@ def test_flag_defined_in_an_earlier_cell_under_any_name() -> None:
         "other = '/content/other'",
     ]
     assert labels(cells) == ["cell 3:1:9"]
+
+
+def test_a_cd_magic_names_its_whole_path_spaces_and_all() -> None:
+    (finding,) = findings(["%cd /content/drive/My Drive/data"])
+    assert finding.message.startswith("`/content/drive/My Drive/data` exists only on Colab")
+    (shell,) = findings(["!ls /content/drive/My Drive/data"])
+    assert shell.message.startswith("`/content/drive/My` exists only on Colab")  # the shell splits

@@ -200,3 +200,12 @@ def test_run_with_a_wildcard_is_reported_without_a_fix() -> None:
 )
 def test_drive_paths_left_alone(code: str) -> None:
     assert findings("NBP004", [code]) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "quoted"), [("!cd", "`!cd`"), ("!cd  data", "`!cd data`"), ("!cd ~", "`!cd ~`")]
+)
+def test_shell_cd_quotes_the_command_as_written(line: str, quoted: str) -> None:
+    result = check_document(document_from_cells([line], "notebook"), [CATALOG["NBP001"]])
+    (finding,) = result.findings
+    assert finding.message.startswith(f"{quoted} runs in a throw-away shell")

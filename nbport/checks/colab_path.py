@@ -21,6 +21,8 @@ from nbport.syntax_rule import SyntaxRule
 _CONTENT_PATH = re.compile(r"""(?:^|(?<=[\s'"=(,:]))/content(?=[/\s'"]|$)""")
 #: Where an unquoted path ends in a command: an unescaped blank or a shell operator.
 _UNQUOTED_PATH_END = re.compile(r"""(?<!\\)[\s'";|&)]""")
+#: Magics whose argument is the rest of the line, spaces and all: `%cd /content/drive/My Drive`.
+_WHOLE_LINE_MAGICS = {"cd", "pushd"}
 #: Calls whose string arguments are messages, not paths used by the code.
 _MESSAGE_CALLS = {
     "print",
@@ -82,7 +84,10 @@ class ColabPathRule(ColabGuards, SyntaxRule):
         match = _CONTENT_PATH.search(line)
         if match is None:
             return
-        stop = _path_end(line, match.start())
+        if escape.kind is EscapeKind.LINE_MAGIC and escape.name in _WHOLE_LINE_MAGICS:
+            stop = len(line.split("\n", 1)[0].rstrip())  # `%cd` takes the rest of its line
+        else:
+            stop = _path_end(line, match.start())
         index = self.context.scanned.escapes.index(escape)
         self._shell_paths.append(
             _ShellPath(

@@ -23,14 +23,14 @@ class ShellCdRule(Rule):
             return
         if escape.name != "cd" or _chains_commands(escape.body):
             return
-        directory = escape.args.strip() or "~"
+        written = " ".join(["!cd", escape.args.strip()]).strip()
         # The shell drops a `# comment`, but IPython hands it to `%cd` as part of the path
         # (`%cd data  # x` looks for a folder `data # x`): such a line is left for the user.
         commented = _has_comment(escape.body)
         self.report(
             escape.start,
             escape.end,
-            f"`!cd {directory}` runs in a throw-away shell: the next command is still in the old "
+            f"`{written}` runs in a throw-away shell: the next command is still in the old "
             "directory; use `%cd`"
             + (" (and move the comment to a line of its own)" if commented else ""),
             edits=() if commented else [Edit(escape.start, escape.start + 1, "%")],
