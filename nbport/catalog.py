@@ -91,6 +91,7 @@ class CatalogEntry:
     summary: str
     why: str
     targets: tuple[str, ...]
+    #: The safety of the rule's fixes, unless a finding says otherwise (one of `fixes`).
     fix: FixSafety
     fix_note: str
     #: Cheap substrings: a unit is looked at for this rule only if one of them occurs in it.
@@ -102,6 +103,14 @@ class CatalogEntry:
     examples: tuple[Example, ...]
     clean: tuple[CleanExample, ...]
     source: Path
+    #: Every safety the rule's fixes can have, `fix` first: `fix = ["safe", "unsafe"]` in the TOML
+    #: for a rule whose fixes are safe but for some cases the fix note names.
+    fixes: tuple[FixSafety, ...] = ()
+
+    @property
+    def fix_label(self) -> str:
+        """`safe`, `unsafe`, `none`, or `safe, unsafe` when the rule's fixes can be either."""
+        return ", ".join(safety.value for safety in self.fixes or (self.fix,))
 
     @property
     def module(self) -> str:
@@ -138,7 +147,7 @@ _ENTRY_KEYS = {
     "summary": str,
     "why": str,
     "targets": list,
-    "fix": str,
+    "fix": object,
     "fix_note": str,
     "triggers": list,
     "trigger_pattern": str,
@@ -159,10 +168,7 @@ def parse_entry(path: Path) -> CatalogEntry:
     expected_name = f"{data['id']}-{data['name']}.toml"
     if path.name != expected_name:
         raise CatalogError(f"{path}: file name should be {expected_name}")
-    try:
-        fix = FixSafety(data["fix"])
-    except ValueError:
-        raise CatalogError(f"{path}: fix must be safe, unsafe or none") from None
+    fixes = _fixes(path, data["fix"])
     targets = tuple(data["targets"])
     if not targets or any(target not in TARGETS for target in targets):
         raise CatalogError(f"{path}: targets must be a non-empty list of {', '.join(TARGETS)}")
@@ -176,7 +182,7 @@ def parse_entry(path: Path) -> CatalogEntry:
         summary=data["summary"].strip(),
         why=data["why"].strip(),
         targets=targets,
-        fix=fix,
+        fix=fixes[0],
         fix_note=data.get("fix_note", "").strip(),
         triggers=tuple(data["triggers"]),
         trigger_pattern=_pattern(path, "trigger_pattern", data.get("trigger_pattern")),
@@ -186,7 +192,22 @@ def parse_entry(path: Path) -> CatalogEntry:
         examples=examples,
         clean=clean,
         source=path,
+        fixes=fixes,
     )
+
+
+def _fixes(path: Path, value: object) -> tuple[FixSafety, ...]:
+    """`fix`: one safety, or a list of them (the default first), `none` only alone."""
+    values = value if isinstance(value, list) else [value]
+    try:
+        fixes = tuple(FixSafety(item) for item in values)
+    except ValueError:
+        fixes = ()
+    if not fixes or len(set(fixes)) != len(fixes) or (FixSafety.NONE in fixes and len(fixes) > 1):
+        raise CatalogError(
+            f"{path}: fix must be safe, unsafe or none, or a list of safe and unsafe"
+        )
+    return fixes
 
 
 @overload

@@ -67,3 +67,44 @@ def test_schema_errors_name_the_file_and_key(tmp_path: Path, text: str, message:
     with pytest.raises(CatalogError, match=message) as raised:
         parse_entry(path)
     assert str(path) in str(raised.value)
+
+
+_ENTRY = """id = "NBP999"
+name = "x"
+summary = "s"
+why = "w"
+targets = ["colab"]
+triggers = ["x"]
+clean = []
+[[examples]]
+bad = "x"
+findings = []
+"""
+
+
+@pytest.mark.parametrize(
+    ("fix", "expected"),
+    [
+        ('"safe"', ("safe",)),
+        ('["safe", "unsafe"]', ("safe", "unsafe")),
+        ('["unsafe", "safe"]', ("unsafe", "safe")),
+        ('"none"', ("none",)),
+    ],
+)
+def test_fix_is_one_safety_or_a_list_with_the_default_first(
+    tmp_path: Path, fix: str, expected: tuple[str, ...]
+) -> None:
+    path = tmp_path / "NBP999-x.toml"
+    path.write_text(f"fix = {fix}\n{_ENTRY}", encoding="utf-8")
+    entry = parse_entry(path)
+    assert tuple(safety.value for safety in entry.fixes) == expected
+    assert entry.fix.value == expected[0]
+    assert entry.fix_label == ", ".join(expected)
+
+
+@pytest.mark.parametrize("fix", ['"maybe"', "[]", '["none", "safe"]', '["safe", "safe"]', "3"])
+def test_a_wrong_fix_is_a_catalog_error(tmp_path: Path, fix: str) -> None:
+    path = tmp_path / "NBP999-x.toml"
+    path.write_text(f"fix = {fix}\n{_ENTRY}", encoding="utf-8")
+    with pytest.raises(CatalogError, match="fix must be"):
+        parse_entry(path)

@@ -24,7 +24,8 @@ from nbport.catalog import load_catalog
 from nbport.documents import Document, document_from_bytes, document_from_cells
 from nbport.finding import FileError
 
-RULES = tuple(load_catalog().values())
+CATALOG = load_catalog()
+RULES = tuple(CATALOG.values())
 # hypothesmith compiles what it generates, and CPython warns about some of it (`1()`).
 pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")
 
@@ -92,6 +93,8 @@ def _exercise(document: Document) -> None:
         assert isinstance(error, FileError)
         assert "internal error" not in error.message
     for finding in result.findings:
+        if finding.fix is not None and finding.rule in CATALOG:
+            assert finding.fix.safety in CATALOG[finding.rule].fixes
         assert finding.start.line >= 1 and finding.start.column >= 1
         assert (finding.start.line, finding.start.column) <= (finding.end.line, finding.end.column)
     outcome = fix_document(document, RULES, unsafe=True, report_unused_suppressions=True)

@@ -46,6 +46,11 @@ def test_bad_side_gives_exactly_its_findings(entry: CatalogEntry, example, tmp_p
     assert result.errors == ()
     assert [finding.start.label() for finding in result.findings] == list(example.findings)
     assert {finding.rule for finding in result.findings} == {entry.id}
+    # The catalog names every safety the rule's fixes have: the README table and `nbport rules`
+    # show it, and must not call a fix safe that `--statistics` counts as unsafe.
+    for finding in result.findings:
+        if finding.fix is not None:
+            assert finding.fix.safety in entry.fixes
 
 
 @pytest.mark.parametrize(("entry", "example"), BAD)

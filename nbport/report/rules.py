@@ -14,7 +14,7 @@ def rule_table(entries: Iterable[CatalogEntry]) -> str:
     """One line per rule: id, name, targets, fix safety, summary."""
     rows = [("ID", "NAME", "TARGETS", "FIX", "SUMMARY")]
     rows += [
-        (entry.id, entry.name, ",".join(entry.targets), entry.fix.value, entry.summary)
+        (entry.id, entry.name, ",".join(entry.targets), entry.fix_label, entry.summary)
         for entry in entries
     ]
     widths = [max(len(row[column]) for row in rows) for column in range(4)]
@@ -32,7 +32,7 @@ def explain(entry: CatalogEntry) -> str:
         f"{entry.id} {entry.name}",
         entry.summary,
         "",
-        f"Targets: {', '.join(entry.targets)}    Fix: {entry.fix.value}",
+        f"Targets: {', '.join(entry.targets)}    Fix: {entry.fix_label}",
         "",
         "Why it breaks",
         _indent(entry.why),
