@@ -278,9 +278,20 @@ def fix_document(
     original = document
     unused = report_unused_suppressions
     result = original_result = check_suppressed(document, rules, settings, unused)
-    if result.errors or any(notice.blocks_writing for notice in document.notices):
-        return FixOutcome(document, result, ())
     allowed = {FixSafety.SAFE, FixSafety.UNSAFE} if unsafe else {FixSafety.SAFE}
+    if any(notice.blocks_writing for notice in document.notices):
+        return FixOutcome(document, result, ())  # the notice itself says the file is not written
+    if result.errors:
+        fixable = sum(1 for f in result.findings if f.fix is not None and f.fix.safety in allowed)
+        refusal = None
+        if fixable:
+            # The error lines name the cells; this line says what it means for the file.
+            refusal = FileError(
+                document.path,
+                f"not fixed: nbport writes no file it could not read whole"
+                f" ({_plural(fixable, 'fixable finding')} left)",
+            )
+        return FixOutcome(document, result, (), refusal)
     fixed: list[Finding] = []
     for _ in range(MAX_FIX_ROUNDS):
         chosen = [f for f in result.findings if f.fix is not None and f.fix.safety in allowed]
@@ -403,6 +414,10 @@ def _fits(edits: Sequence[MetadataEdit], already: Mapping[tuple[str, ...], str])
             if keys != edit.keys and keys[:shorter] == edit.keys[:shorter]:
                 return False  # one would set a string where the other needs an object
     return True
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def _notice_errors(document: Document) -> tuple[FileError, ...]:
