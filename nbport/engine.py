@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from nbport.catalog import CatalogEntry
 from nbport.documents.base import Document, Unit
-from nbport.escapes import scan
+from nbport.escapes import leading_indent, scan
 from nbport.finding import FileError, Finding
 from nbport.rule import DEFAULT_SETTINGS, Rule, RuleSettings, UnitContext
 from nbport.statement_filter import keep_statements
@@ -162,16 +162,16 @@ class _Triggers:
 
 def strip_leading_indent(masked: str) -> tuple[str, int, frozenset[int]]:
     """IPython's `leading_indent`: when a cell's first non-blank line is indented, that indentation is
-    removed from every line that starts with it, so `    x = 1` runs. Returns the text to parse, the
-    width removed, and the (1-based) lines it was removed from.
+    removed from every line that starts with it, so `    x = 1` runs (the reading of Colab's IPython,
+    which the escape scanner shares: see `nbport.escapes.leading_indent`). Returns the text to parse,
+    the width removed, and the (1-based) lines it was removed from.
     """
     if not masked[:1].isspace():  # the common case, decided without splitting the text
         return masked, 0, frozenset()
-    lines = masked.split("\n")  # lines as LineIndex counts them: `\n` only
-    first = next((line for line in lines if line.strip()), "")
-    prefix = first[: len(first) - len(first.lstrip(" \t"))]
+    prefix = leading_indent(masked)
     if not prefix:
         return masked, 0, frozenset()
+    lines = masked.split("\n")  # lines as LineIndex counts them: `\n` only
     dedented = frozenset(number for number, line in enumerate(lines, 1) if line.startswith(prefix))
     text = "\n".join(line[len(prefix) :] if line.startswith(prefix) else line for line in lines)
     return text, len(prefix), dedented

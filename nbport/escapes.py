@@ -3,7 +3,8 @@
 The rules follow IPython's own input transformer (`IPython/core/inputtransformer2.py`, which is not
 imported here: it is slow to import and not a run-time dependency):
 
-* a cell whose first non-blank line starts with `%%` is a cell magic (`cell_magic`);
+* a cell whose first non-blank line starts with `%%`, once its indentation is removed, is a cell
+  magic (`cell_magic`; `leading_indent` says which indentation IPython removes, and from where);
 * `!cmd`, `!!cmd`, `%magic`, `?obj`, `??obj`, `/f a`, `,f a`, `;f a` are escapes only as the first
   token of a *logical* line (`EscapedCommand`): never inside brackets, strings, comments or after a
   backslash continuation, but indented lines count (`try:` / `    %tensorflow_version 2.x`);
@@ -164,6 +165,24 @@ _JT_MAGIC_ASSIGN_RE = re.compile(
 _JT_LINE_CONTINUATION_RE = re.compile(r".*\\\s*$")
 
 
+def leading_indent(text: str) -> str:
+    """The indentation IPython removes from a cell before reading it: the spaces and tabs opening
+    its first non-blank line, which IPython's `leading_indent` takes from each line starting with
+    them (`  %%time` / `  x = 1` runs, and so does ` %%bash` / `!cd data`, as a bash cell).
+
+    That is IPython 7 and 8, and so Colab's (IPython 7.34.0). IPython 9.0 leaves a cell whose
+    first line is a comment as it is, and 9.1 and later take away only the indentation that all
+    lines share (`textwrap.dedent`). The readings agree whenever every line starts with the first
+    one's indentation; where they do not, nbport reads the cell as Colab does. There IPython 9.1
+    fails on the first line anyway: ` %%bash` becomes a call of the line magic `%%bash`, which
+    does not exist, so nothing after it runs; ` x = 1` / `y = 2` does not compile.
+    """
+    for line in text.split("\n"):
+        if line.strip():
+            return _INDENT.match(line).group()
+    return ""
+
+
 def jupytext_is_magic(line: str) -> bool:
     """Whether jupytext reading a percent script treats `line` (no line ending) as a magic.
 
@@ -202,6 +221,8 @@ def jupytext_uncomment(line: str) -> tuple[str, int]:
 # Characters that can change where a logical line ends or what it holds.
 _INTERESTING = re.compile(r"[\"'#\\()\[\]{}=\n]")
 _BLANKS = re.compile(r"[ \t\f]*")
+# The indentation IPython's `leading_indent` takes from a cell's first line: spaces and tabs only.
+_INDENT = re.compile(r"[ \t]*")
 # Between tokens of one logical line: blanks and backslash continuations (`x = \` / `!ls`).
 _BLANKS_OR_CONTINUATIONS = re.compile(r"(?:[ \t\f]|\\\r?\n)*")
 _OPENERS = frozenset("([{")
@@ -262,8 +283,9 @@ class _State:
     #: then reads every line as a continuation, where leading blanks become error tokens, so an
     #: indented `!` or `?` no longer starts the line.
     depth: int = 0
-    #: Offset at which the cell starts (a cell magic's body is a cell of its own).
-    cell_start: int = 0
+    #: The indentation IPython removes from the cell's lines before reading them (see
+    #: `leading_indent`; a cell magic's body is a cell of its own).
+    indent: str = ""
 
 
 class _Scanner:
@@ -320,10 +342,10 @@ class _Scanner:
 
     def scan_cell(self, pos: int) -> None:
         """Scan a cell starting at offset `pos`: its cell magic, then its lines."""
-        state = _State(cell_start=pos)
         first = self.first_nonblank_line(pos)
         if first is None:
             return
+        state = _State(indent=_INDENT.match(self.text, first).group())
         magic = self.cell_magic_at(first)
         if magic is not None:
             found, name = magic
@@ -353,16 +375,15 @@ class _Scanner:
         text = self.text
         end = self.content_end(pos)
         line = text[pos:end]
-        indent = len(line) - len(line.lstrip(" \t\f"))
+        # IPython removes this line's indentation before looking for `%%`, whatever the other
+        # lines hold (`leading_indent`): ` %%bash` / `!cd data` is a bash cell.
+        indent = len(_INDENT.match(line).group())
         commented = False
         shift = 0
         if self.commented and line[indent : indent + 1] == "#" and jupytext_is_magic(line):
             line, shift = jupytext_uncomment(line)
             commented = True
         if line[indent : indent + 2] != "%%" or _CELL_MAGIC_HELP_RE.match(line, indent):
-            return None
-        # IPython removes the indentation common to all lines before looking for `%%`.
-        if indent and not self.all_lines_start_with(pos, line[:indent]):
             return None
         body = line[indent + 2 :]
         name = body.rstrip().partition(" ")[0]
@@ -376,28 +397,6 @@ class _Scanner:
             commented=commented,
         )
         return found, name
-
-    def margin(self, cell_start: int) -> int:
-        """Width of the indentation common to the cell's lines, which IPython removes first."""
-        indents = [
-            line[: len(line) - len(line.lstrip())]
-            for line in self.text[cell_start:].split("\n")
-            if line.strip()
-        ]
-        if not indents:
-            return 0
-        # The longest prefix all indents share, character by character, as `textwrap.dedent`.
-        shortest = min(indents, key=len)
-        for width, char in enumerate(shortest):
-            if any(indent[width] != char for indent in indents):
-                return width
-        return len(shortest)
-
-    def all_lines_start_with(self, pos: int, indent: str) -> bool:
-        """Whether every non-blank line from `pos` on starts with `indent` (IPython's dedent)."""
-        return all(
-            not line.strip() or line.startswith(indent) for line in self.text[pos:].split("\n")
-        )
 
     # -- logical lines
 
@@ -432,11 +431,9 @@ class _Scanner:
         token and wins ties), then a line-start escape (EscapedCommand), then `x = !cmd`.
         """
         marker = self.line_start_marker(first)
-        if (
-            marker in ("!", "!!", "?", "??")
-            and state.depth < 0
-            and first - line_start > self.margin(state.cell_start)
-        ):
+        # Is the line still indented once IPython has removed the cell's indentation from it?
+        removed = len(state.indent) if self.text.startswith(state.indent, line_start) else 0
+        if marker in ("!", "!!", "?", "??") and state.depth < 0 and first - line_start > removed:
             marker = None
         if state.escaped_blocked:
             marker = None

@@ -239,13 +239,33 @@ def test_python_cell_magic_body_is_a_cell_of_its_own():
     ]
 
 
-def test_indented_cell_magic_needs_common_indentation():
-    # IPython dedents the whole cell first, so `  %%time` is a cell magic only if every line is
-    # indented as much.
+def test_indented_cell_magic_is_read_as_colabs_ipython_reads_it():
+    # Colab's IPython (7.34) removes the first line's indentation from the lines that start with
+    # it before looking for `%%`: the other lines do not matter (IPython 9.1 would dedent only
+    # what all lines share, then fail on the first line: there is no line magic `%%time`).
     assert scan("  %%time\n  x = 1\n", LIVE).cell_magic == "time"
     scanned = scan("  %%time\nx = 1\n", LIVE)
-    assert scanned.cell_magic is None
-    assert found(scanned) == [(LINE, 1, 2, "%", "%time", None)]
+    assert (scanned.cell_magic, scanned.is_python) == ("time", True)
+    assert found(scanned) == [(CELL, 1, 2, "%%", "time", None)]
+    # Spaces and tabs only: a form feed is no indentation to IPython's `leading_indent`.
+    assert scan("\f%%bash\nls\n", LIVE).cell_magic is None
+
+
+def test_indented_bash_cell_is_not_python_whatever_follows():
+    # Before: the scanner read ` %%bash` as a line magic and `!cd data` as an escape, so NBP001
+    # rewrote the body of a bash cell.
+    scanned = scan(" %%bash\n!cd data", LIVE)
+    assert (scanned.cell_magic, scanned.is_python) == ("bash", False)
+    assert [escape.kind for escape in scanned.escapes] == [CELL]
+    assert scan("\n\t%%bash\n  ls\n", LIVE).cell_magic == "bash"
+
+
+def test_leading_indent_is_the_first_non_blank_lines():
+    assert escapes.leading_indent("  x = 1\ny = 2") == "  "
+    assert escapes.leading_indent("\n  \n\t x\n") == "\t "
+    assert escapes.leading_indent("x\n  y") == ""
+    assert escapes.leading_indent("\f x") == ""
+    assert escapes.leading_indent(" \n ") == ""
 
 
 # --- continuation lines -----------------------------------------------------------------------------
@@ -410,6 +430,25 @@ class PromptCell(Exception):
     """IPython strips `>>>` / `In [1]:` prompts from this cell: not an escape, not compared."""
 
 
+def colab_leading_indent(lines: list[str]) -> list[str]:
+    """The first step of reading a cell in Colab's IPython (7.34; 7.x and 8.x read alike): the
+    spaces and tabs opening the first line are taken from every line that starts with them.
+
+    Used in place of the installed IPython's own `leading_indent`, which since 9.1 takes away only
+    what all lines share (`textwrap.dedent`); after this one, that is nothing, so the rest of the
+    installed IPython reads the cell as Colab's does.
+    """
+    if not lines:
+        return lines
+    indent = lines[0][: len(lines[0]) - len(lines[0].lstrip(" \t"))]
+    return [line[len(indent) :] if line.startswith(indent) else line for line in lines]
+
+
+def ipython_cleanup(cell: str) -> list[str]:
+    """The cell's lines after IPython's first clean-up steps: leading blank lines, indentation."""
+    return colab_leading_indent(it2.leading_empty_lines(cell.splitlines(keepends=True)))
+
+
 def ipython_changes(cell: str) -> tuple[str | None, set[int]]:
     """IPython's cell magic name and the 0-based lines of `cell` its transformer replaces.
 
@@ -422,7 +461,7 @@ def ipython_changes(cell: str) -> tuple[str | None, set[int]]:
     count = len(lines)
     lines = it2.leading_empty_lines(lines)
     offset = count - len(lines)
-    lines = it2.leading_indent(lines)
+    lines = colab_leading_indent(lines)
     for strip in (it2.classic_prompt, it2.ipython_prompt):
         if strip(lines) != lines:
             raise PromptCell
@@ -475,11 +514,10 @@ def ipython_compiles(cell: str, cell_magic: str | None) -> bool:
     while cell_magic is not None:
         if cell_magic not in PYTHON_CELL_MAGICS:
             return True
-        lines = it2.leading_indent(it2.leading_empty_lines(cell.splitlines(keepends=True)))
-        cell = "".join(lines[1:])
+        cell = "".join(ipython_cleanup(cell)[1:])
         cell_magic = ipython_cell_magic(cell)
     try:
-        compile(manager.transform_cell(cell), "<ipython>", "exec")
+        compile(manager.transform_cell("".join(ipython_cleanup(cell))), "<ipython>", "exec")
     except (SyntaxError, ValueError):
         return False
     return True
@@ -487,18 +525,18 @@ def ipython_compiles(cell: str, cell_magic: str | None) -> bool:
 
 def ipython_cell_magic(cell: str) -> str | None:
     """The cell magic IPython's `cell_magic` sees on `cell`'s first line, if any."""
-    lines = it2.leading_indent(it2.leading_empty_lines(cell.splitlines(keepends=True)))
+    lines = ipython_cleanup(cell)
     if lines and lines[0].startswith("%%") and not re.match(r"%%\w+\?", lines[0]):
         return lines[0][2:].rstrip().partition(" ")[0]
     return None
 
 
 def commonly_indented(cell: str) -> bool:
-    """IPython dedents a cell whose lines all share an indentation (for %%time & co, their body
-    when it runs it); a mask keeps positions."""
+    """IPython removes the indentation of a cell whose first line is indented (for %%time & co,
+    of their body when it runs it); a mask keeps positions."""
     while True:
         lines = it2.leading_empty_lines(cell.splitlines(keepends=True))
-        if it2.leading_indent(lines) != lines:
+        if colab_leading_indent(lines) != lines:
             return True
         magic = ipython_cell_magic(cell)
         if magic is None or magic not in PYTHON_CELL_MAGICS:
