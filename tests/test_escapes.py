@@ -425,6 +425,10 @@ def test_commented_continuation():
 
 import IPython.core.inputtransformer2 as it2  # noqa: E402 - a test extra, imported where it is used
 
+#: The names a fresh kernel binds of the user's: none. With it, `scan` reads automagic exactly as
+#: IPython does there.
+NOTHING_BOUND = escapes.bound_in([])
+
 
 class PromptCell(Exception):
     """IPython strips `>>>` / `In [1]:` prompts from this cell: not an escape, not compared."""
@@ -494,8 +498,22 @@ def ipython_changes(cell: str) -> tuple[str | None, set[int]]:
             lines = new_lines
             break
         else:
+            # Then, on a cell of one line, automagic (`InteractiveShell.transform_cell`).
+            cell = "".join(lines)
+            if len(cell.splitlines()) == 1 and ipython_automagic(cell) != cell.rstrip("\n"):
+                changed.add(origin[0])
             return None, changed
     raise AssertionError("IPython did not converge")
+
+
+def ipython_automagic(cell: str) -> str:
+    """What IPython's prefilter makes of a cell of one line, in a fresh kernel that binds none of
+    the user's names: the same line, or a line magic's call (automagic)."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    with shell.builtin_trap:
+        return shell.prefilter_manager.prefilter_lines(cell)
 
 
 def nbport_changes(cell: str, scanned: ScannedUnit) -> set[int]:
@@ -580,7 +598,7 @@ def compare_with_ipython(cells: list[str]) -> dict[str, int | list]:
             except (IndentationError, SyntaxError):
                 figures["ipython errors"] += 1  # tokenize raises: IPython cannot run the cell
                 continue
-            scanned = scan(cell, LIVE)
+            scanned = scan(cell, LIVE, NOTHING_BOUND)
             mine = nbport_changes(cell, scanned)
             figures["compared"] += 1
             figures["ipython changed"] += bool(theirs)
@@ -663,6 +681,12 @@ LINE_POOL = [
     "d = {'k': 1}",
     "%%capture",
     "a = 1; b = !ls",
+    # Automagic, on cells of one line: the magic, an assignment, valid Python that is the magic.
+    "pip install x",
+    "  cd data",
+    "pip = 3",
+    "ls -la",
+    "history",
     # No unmatched `)`: after one, IPython's behaviour depends on the Python version (3.12's
     # tokenizer stops there; 3.11's goes on, with IPython's and the tokenizer's bracket counts
     # disagreeing) and the cell is not Python anyway. `scan` follows 3.11 only roughly there.
@@ -683,7 +707,7 @@ def test_differential_ipython_generated(lines, ending):
             magic, theirs = ipython_changes(cell)
         except (PromptCell, IndentationError, SyntaxError):
             return
-    scanned = scan(cell, LIVE)
+    scanned = scan(cell, LIVE, NOTHING_BOUND)
     assert (scanned.cell_magic, nbport_changes(cell, scanned)) == (magic, theirs)
     check_invariants(cell, scanned)
     if scanned.is_python and ipython_compiles(cell, magic) and not commonly_indented(cell):
@@ -693,6 +717,9 @@ def test_differential_ipython_generated(lines, ending):
 def test_the_ipython_harness_can_fail():
     """The harness sees IPython's rewrites: a scanner that missed indented escapes would differ."""
     assert ipython_changes(INDENTED) == (None, {1})
+    assert ipython_changes("\npip install x\n") == (None, {1})
+    assert ipython_changes("pip install x\nimport os") == (None, set())
+    assert ipython_changes("%%time\npip install x") == ("time", {0, 1})
     assert ipython_changes("x = 1\n\n!ls \\\n  -la\ny = 2\n") == (None, {2, 3})
     assert ipython_changes("\n%%time\n!ls\n") == ("time", {1, 2})
     figures = compare_with_ipython(["!ls", "x = [\n!ls]"])
