@@ -205,9 +205,9 @@ def leading_indent(text: str) -> str:
     That is IPython 7 and 8, and so Colab's (IPython 7.34.0). IPython 9.0 leaves a cell whose
     first line is a comment as it is, and 9.1 and later take away only the indentation that all
     lines share (`textwrap.dedent`). The readings agree whenever every line starts with the first
-    one's indentation; where they do not, nbport reads the cell as Colab does. There IPython 9.1
-    fails on the first line anyway: ` %%bash` becomes a call of the line magic `%%bash`, which
-    does not exist, so nothing after it runs; ` x = 1` / `y = 2` does not compile.
+    one's indentation; where they do not, nbport reads the cell as Colab does. IPython 9.1 runs
+    no line of such a cell: its first line keeps its indentation, an "unexpected indent" (` %%bash`
+    / `!cd data` as much as ` x = 1` / `y = 2`).
     """
     for line in text.split("\n"):
         if line.strip():

@@ -242,7 +242,7 @@ def test_python_cell_magic_body_is_a_cell_of_its_own():
 def test_indented_cell_magic_is_read_as_colabs_ipython_reads_it():
     # Colab's IPython (7.34) removes the first line's indentation from the lines that start with
     # it before looking for `%%`: the other lines do not matter (IPython 9.1 would dedent only
-    # what all lines share, then fail on the first line: there is no line magic `%%time`).
+    # what all lines share, nothing here, and the cell would not compile: unexpected indent).
     assert scan("  %%time\n  x = 1\n", LIVE).cell_magic == "time"
     scanned = scan("  %%time\nx = 1\n", LIVE)
     assert (scanned.cell_magic, scanned.is_python) == ("time", True)
