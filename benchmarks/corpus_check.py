@@ -11,7 +11,8 @@ report is Markdown on stdout, with PASS or FAIL for each property; the exit code
 What is checked, and how:
 
 - `nbport check` never prints a traceback, exits 0, 1 or 2 as its output says, and prints nothing
-  but findings, one-line errors and its summary; each file gets findings, passes, or gets error lines.
+  but findings, one-line errors, skipped files and its summary; each file gets findings, passes,
+  gets error lines, or is skipped (a notebook in another language).
 - `nbport fix --unsafe-fixes` changes only files that had findings, as many as its summary says.
   Every changed notebook still validates with nbformat (when it did before) and, byte for byte, is
   the original outside its cells' sources and the metadata keys a fix owns (`metadata.accelerator`,
@@ -175,18 +176,22 @@ class CheckOutput:
 
     findings: tuple[ReportedFinding, ...]
     errors: tuple[ReportedError, ...]
-    #: Lines that are neither a finding, an error nor a summary line.
+    #: Lines that are neither a finding, an error, a skipped file nor a summary line.
     stray_lines: tuple[str, ...]
+    #: Files nbport skipped (notebooks in another language), relative to the root.
+    skipped: tuple[str, ...] = ()
 
 
 _LOCATION = re.compile(
     r":(?:cell (?P<cell>\d+):)?(?P<line>\d+):(?P<column>\d+): (?P<rule>[A-Z]+\d+) (?P<message>.*)"
 )
 _ERROR = re.compile(r"(?::cell (?P<cell>\d+))?: error: (?P<message>.*)")
+#: A line of `--show-skipped`.
+_SKIPPED = re.compile(r": skipped: (?P<reason>.+)")
 #: The closing lines of the text report (nbport/report/text.py `summary_lines`).
 _SUMMARY = re.compile(
     r"(Found \d+ findings? in |All checks passed|No findings in |\d+ errors?: |Fixed \d+ |"
-    r"Would fix \d+ |\d+ findings? left)"
+    r"Would fix \d+ |\d+ findings? left|\d+ files? skipped: )"
 )
 
 
@@ -209,11 +214,14 @@ def parse_text_output(stdout: str, stderr: str, root: Path, files: Iterable[str]
     known = frozenset(files)
     findings: list[ReportedFinding] = []
     errors: list[ReportedError] = []
+    skipped: list[str] = []
     stray: list[str] = []
     for line in stdout.splitlines():
         split = _split_path(line, prefix, known)
         match = _LOCATION.fullmatch(split[1]) if split else None
-        if split and match:
+        if split and _SKIPPED.fullmatch(split[1]):
+            skipped.append(split[0])
+        elif split and match:
             cell = int(match["cell"]) if match["cell"] else None
             findings.append(
                 ReportedFinding(
@@ -235,7 +243,7 @@ def parse_text_output(stdout: str, stderr: str, root: Path, files: Iterable[str]
             errors.append(ReportedError(split[0], cell, match["message"]))
         elif line.strip():
             stray.append(line)
-    return CheckOutput(tuple(findings), tuple(errors), tuple(stray))
+    return CheckOutput(tuple(findings), tuple(errors), tuple(stray), tuple(skipped))
 
 
 def parse_json_output(stdout: str, stderr: str, root: Path, files: Iterable[str]) -> CheckOutput:
@@ -279,7 +287,14 @@ def parse_json_output(stdout: str, stderr: str, root: Path, files: Iterable[str]
             stray.append(json.dumps(item))
             continue
         errors.append(ReportedError(name, item["cell"], item["message"]))
-    return CheckOutput(tuple(findings), tuple(errors), tuple(stray))
+    skipped: list[str] = []
+    for item in document.get("skipped", []):
+        name = relative(item["path"])
+        if name is None:
+            stray.append(json.dumps(item))
+            continue
+        skipped.append(name)
+    return CheckOutput(tuple(findings), tuple(errors), tuple(stray), tuple(skipped))
 
 
 def run_check(root: Path, files: Iterable[str], output_format: str) -> tuple[CliRun, CheckOutput]:
@@ -290,7 +305,7 @@ def run_check(root: Path, files: Iterable[str], output_format: str) -> tuple[Cli
     if output_format == "json":
         run = run_nbport("check", "--output-format", "json", str(root))
         return run, parse_json_output(run.stdout, run.stderr, root, files)
-    run = run_nbport("check", str(root))
+    run = run_nbport("check", "--show-skipped", str(root))
     return run, parse_text_output(run.stdout, run.stderr, root, files)
 
 
@@ -783,7 +798,7 @@ def trust_check(
     )
     props.append(
         Property(
-            "check prints only findings, one-line errors and its summary",
+            "check prints only findings, one-line errors, skipped files and its summary",
             not output.stray_lines,
             "; ".join(output.stray_lines[:3]),
         )
@@ -890,16 +905,21 @@ def _by_count(item: tuple[str, int]) -> tuple[int, str]:
 
 
 def outcome_counts(files: Sequence[str], output: CheckOutput) -> dict[str, int]:
-    """How many files got findings, passed, or got error lines (a file may have both)."""
+    """How many files got findings, passed, got error lines (a file may have both), or were
+    skipped."""
     with_findings = {finding.path for finding in output.findings}
     with_errors = {error.path for error in output.errors}
+    skipped = set(output.skipped)
     return {
         "with findings": len(with_findings),
         "passing (no finding, no error)": sum(
-            1 for name in files if name not in with_findings and name not in with_errors
+            1
+            for name in files
+            if name not in with_findings and name not in with_errors and name not in skipped
         ),
         "with an error line": len(with_errors),
         "with both findings and an error line": len(with_findings & with_errors),
+        "skipped (a notebook in another language)": len(skipped),
     }
 
 

@@ -13,7 +13,13 @@ from typing import Any
 from nbport.catalog import CatalogEntry, load_catalog
 from nbport.config import Config
 from nbport.discovery import discover
-from nbport.documents import Document, DocumentError, document_from_cells, load_document
+from nbport.documents import (
+    Document,
+    DocumentError,
+    NotPython,
+    document_from_cells,
+    load_document,
+)
 from nbport.documents.base import MetadataDocument
 from nbport.engine import CheckResult, check_document
 from nbport.file_pool import map_files
@@ -51,6 +57,9 @@ class FileReport:
     fixed: tuple[Finding, ...] = ()
     changes: tuple[SourceChange, ...] = ()
     written: bool = False
+    #: Why the file was not checked at all, when it was skipped: `not Python (R)` for a notebook
+    #: in another language. Neither an error nor a pass; None for every file nbport read.
+    skipped: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,11 @@ class RunReport:
         return [error for report in self.files for error in report.errors]
 
     @property
+    def skipped(self) -> list[FileReport]:
+        """The files not checked at all (see `FileReport.skipped`), in path order."""
+        return [report for report in self.files if report.skipped is not None]
+
+    @property
     def fixed(self) -> list[Finding]:
         """All findings fixed."""
         return [finding for report in self.files for finding in report.fixed]
@@ -80,7 +94,11 @@ class RunReport:
         return [change for report in self.files for change in report.changes]
 
     def exit_code(self, *, changes_count: bool = False) -> int:
-        """2 if anything could not be read, else 1 if findings (or, with `--diff`, changes) remain."""
+        """2 if anything could not be read, else 1 if findings (or, with `--diff`, changes) remain.
+
+        Skipped files count for neither: a notebook in another language is no Python file that
+        could not be read, and must not fail every run (pre-commit) of the repository holding it.
+        """
         if self.errors:
             return 2
         if self.findings or (changes_count and self.changes):
@@ -241,9 +259,14 @@ def check_file(
     settings: RuleSettings = DEFAULT_SETTINGS,
     report_unused_suppressions: bool = False,
 ) -> FileReport:
-    """Check one file, with the rules' `settings` (thresholds); suppressed findings are left out."""
+    """Check one file, with the rules' `settings` (thresholds); suppressed findings are left out.
+
+    A notebook in another language is skipped (`FileReport.skipped`), not checked.
+    """
     try:
         document = load_document(path)
+    except NotPython as skip:
+        return FileReport(path, skipped=str(skip))
     except DocumentError as error:
         return FileReport(path, errors=(FileError(path, str(error)),))
     result = check_suppressed(document, rules, settings, report_unused_suppressions)
@@ -331,10 +354,14 @@ def fix_file(
 ) -> FileReport:
     """Fix one file and write it, atomically, only if its bytes changed.
 
-    Suppressed findings are not fixed; see `fix_document` for `report_unused_suppressions`.
+    Suppressed findings are not fixed; see `fix_document` for `report_unused_suppressions`. A
+    notebook in another language is skipped (`FileReport.skipped`): never read as Python, never
+    written.
     """
     try:
         original = load_document(path)
+    except NotPython as skip:
+        return FileReport(path, skipped=str(skip))
     except DocumentError as error:
         return FileReport(path, errors=(FileError(path, str(error)),))
     outcome = fix_document(

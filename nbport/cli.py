@@ -143,6 +143,13 @@ StatisticsOption = Annotated[
         help="Print a count per rule instead of one line per finding (text output).",
     ),
 ]
+ShowSkippedOption = Annotated[
+    bool,
+    typer.Option(
+        "--show-skipped",
+        help="List each skipped file (a notebook in another language), one line each (text output).",
+    ),
+]
 UnusedSuppressionsOption = Annotated[
     bool,
     typer.Option(
@@ -299,6 +306,7 @@ def _print_report(
     output_format: OutputFormat,
     *,
     statistics: bool = False,
+    show_skipped: bool = False,
     fixing: bool,
     unsafe: bool,
     dry_run: bool,
@@ -306,11 +314,19 @@ def _print_report(
     if output_format is not OutputFormat.text:
         typer.echo(_machine_report(report, output_format), nl=False)
         return
-    from nbport.report.text import error_line, finding_line, statistics_lines, summary_lines
+    from nbport.report.text import (
+        error_line,
+        finding_line,
+        skipped_line,
+        statistics_lines,
+        summary_lines,
+    )
 
     out_color, err_color = _use_color(sys.stdout), _use_color(sys.stderr)
     out_style, err_style = _styler(out_color), _styler(err_color)
     for file in report.files:
+        if show_skipped and file.skipped is not None:
+            typer.echo(skipped_line(file, out_style), color=out_color)
         for error in file.errors:
             typer.echo(error_line(error, err_style), err=True, color=err_color)
         if not statistics:
@@ -352,14 +368,17 @@ def check(
     extend_exclude: ExtendExcludeOption = None,
     respect_gitignore: RespectGitignoreOption = None,
     report_unused_suppressions: UnusedSuppressionsOption = False,
+    show_skipped: ShowSkippedOption = False,
     jobs: JobsOption = None,
 ) -> None:
     """Report Colab portability problems, one line each: `path:cell N:line:col: ID message`.
 
     Notebooks give the cell (counting every cell, as Jupyter numbers them) and the line and column inside
     it; scripts give the line and column in the file. Folders are searched for .ipynb and .py files,
-    skipping what .gitignore files and `exclude` name. Nothing is written. Exit code 0 when nothing is
-    found, 1 when something is, 2 when a file could not be read (in every output format).
+    skipping what .gitignore files and `exclude` name. A notebook in another language (R, Julia...) is
+    skipped and counted in the summary (--show-skipped lists them). Nothing is written. Exit code 0
+    when nothing is found, 1 when something is, 2 when a file could not be read (in every output
+    format); skipped files change none of them.
     """
     from nbport.api import check_paths
 
@@ -368,7 +387,13 @@ def check(
     run = partial(check_paths, report_unused_suppressions=report_unused_suppressions)
     report = _run_configured(paths, options, jobs, run)
     _print_report(
-        report, output_format, statistics=statistics, fixing=False, unsafe=False, dry_run=False
+        report,
+        output_format,
+        statistics=statistics,
+        show_skipped=show_skipped,
+        fixing=False,
+        unsafe=False,
+        dry_run=False,
     )
     raise typer.Exit(report.exit_code())
 
@@ -398,13 +423,15 @@ def fix(
     extend_exclude: ExtendExcludeOption = None,
     respect_gitignore: RespectGitignoreOption = None,
     report_unused_suppressions: UnusedSuppressionsOption = False,
+    show_skipped: ShowSkippedOption = False,
     jobs: JobsOption = None,
 ) -> None:
     """Apply safe fixes in place and report what is left.
 
     Only the changed cells are rewritten; the notebook keeps its own JSON layout, and a file with nothing
-    to fix is not touched. A file nbport cannot read whole is never written. Exit code 0 when nothing is
-    left, 1 when findings remain (with --diff: or changes would be made), 2 on unreadable files.
+    to fix is not touched. A file nbport cannot read whole is never written, nor is a notebook in another
+    language (skipped, as by `check`). Exit code 0 when nothing is left, 1 when findings remain (with
+    --diff: or changes would be made), 2 on unreadable files.
     """
     from nbport.api import fix_paths
 
@@ -425,6 +452,7 @@ def fix(
         report,
         output_format,
         statistics=statistics,
+        show_skipped=show_skipped,
         fixing=True,
         unsafe=unsafe_fixes,
         dry_run=diff,

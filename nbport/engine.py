@@ -22,8 +22,8 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from nbport.catalog import CatalogEntry
-from nbport.documents.base import Document, Unit
-from nbport.escapes import scan
+from nbport.documents.base import Document, EscapeStyle, Unit
+from nbport.escapes import automagic_candidate, bound_in, leading_indent, scan
 from nbport.finding import FileError, Finding
 from nbport.rule import DEFAULT_SETTINGS, Rule, RuleSettings, UnitContext
 from nbport.statement_filter import keep_statements
@@ -83,10 +83,12 @@ def check_document(
         warnings.simplefilter("ignore")
         units = document.units()
         triggers = _Triggers(units, entries)
+        # What the notebook binds shadows automagic (`nbport.escapes.bound_in`): read if needed.
+        shadowed = bound_in([unit.text for unit in units])
         for unit in units:
             text = unit.text
-            triggered = triggers.triggered(text)
-            scanned = scan(text, unit.escape_style)
+            triggered = triggers.triggered(trigger_text(unit))
+            scanned = scan(text, unit.escape_style, shadowed)
             if not scanned.is_python:
                 continue
             python, dedent, dedented_lines = strip_leading_indent(scanned.masked)
@@ -128,9 +130,9 @@ class _Triggers:
     trigger pattern."""
 
     def __init__(self, units: Sequence[Unit], entries: Sequence[CatalogEntry]) -> None:
-        self._units = units
+        self._texts = [trigger_text(unit) for unit in units]
         # No trigger holds a NUL, so none can match across two units joined by one.
-        whole = "\0".join(unit.text for unit in units)
+        whole = "\0".join(self._texts)
         present = {trigger for entry in entries for trigger in entry.triggers if trigger in whole}
         #: Each entry with one of its triggers in the document, and those triggers.
         self._entries = [
@@ -141,7 +143,7 @@ class _Triggers:
         self._document_matches: dict[str, bool] = {}
 
     def triggered(self, text: str) -> list[CatalogEntry]:
-        """The entries that look at a unit holding `text`."""
+        """The entries that look at a unit whose `trigger_text` is `text`."""
         triggered = []
         for entry, triggers in self._entries:
             if not any(trigger in text for trigger in triggers):
@@ -150,7 +152,7 @@ class _Triggers:
             if matches is None:
                 # A rule that needs something the whole document lacks cannot match any unit of it.
                 matches = all(
-                    any(pattern.search(unit.text) for unit in self._units)
+                    any(pattern.search(unit_text) for unit_text in self._texts)
                     for pattern in entry.document_patterns
                 )
                 self._document_matches[entry.id] = matches
@@ -160,18 +162,29 @@ class _Triggers:
         return triggered
 
 
+def trigger_text(unit: Unit) -> str:
+    """The text the rules' triggers look for in `unit`: its own, and for a notebook cell of one
+    line that may be a line magic written without its `%` (`pip uninstall x`, which IPython's
+    automagic runs as `%pip uninstall x`), that line again with the `%`, so that triggers written
+    for `%pip` or `%matplotlib` wake on it too. The rules themselves read the escapes."""
+    text = unit.text
+    if unit.escape_style is EscapeStyle.LIVE and automagic_candidate(text):
+        return f"{text}\n%{text.strip()}"
+    return text
+
+
 def strip_leading_indent(masked: str) -> tuple[str, int, frozenset[int]]:
     """IPython's `leading_indent`: when a cell's first non-blank line is indented, that indentation is
-    removed from every line that starts with it, so `    x = 1` runs. Returns the text to parse, the
-    width removed, and the (1-based) lines it was removed from.
+    removed from every line that starts with it, so `    x = 1` runs (the reading of Colab's IPython,
+    which the escape scanner shares: see `nbport.escapes.leading_indent`). Returns the text to parse,
+    the width removed, and the (1-based) lines it was removed from.
     """
     if not masked[:1].isspace():  # the common case, decided without splitting the text
         return masked, 0, frozenset()
-    lines = masked.split("\n")  # lines as LineIndex counts them: `\n` only
-    first = next((line for line in lines if line.strip()), "")
-    prefix = first[: len(first) - len(first.lstrip(" \t"))]
+    prefix = leading_indent(masked)
     if not prefix:
         return masked, 0, frozenset()
+    lines = masked.split("\n")  # lines as LineIndex counts them: `\n` only
     dedented = frozenset(number for number, line in enumerate(lines, 1) if line.startswith(prefix))
     text = "\n".join(line[len(prefix) :] if line.startswith(prefix) else line for line in lines)
     return text, len(prefix), dedented

@@ -3,7 +3,8 @@
 The rules follow IPython's own input transformer (`IPython/core/inputtransformer2.py`, which is not
 imported here: it is slow to import and not a run-time dependency):
 
-* a cell whose first non-blank line starts with `%%` is a cell magic (`cell_magic`);
+* a cell whose first non-blank line starts with `%%`, once its indentation is removed, is a cell
+  magic (`cell_magic`; `leading_indent` says which indentation IPython removes, and from where);
 * `!cmd`, `!!cmd`, `%magic`, `?obj`, `??obj`, `/f a`, `,f a`, `;f a` are escapes only as the first
   token of a *logical* line (`EscapedCommand`): never inside brackets, strings, comments or after a
   backslash continuation, but indented lines count (`try:` / `    %tensorflow_version 2.x`);
@@ -11,7 +12,10 @@ imported here: it is slow to import and not a run-time dependency):
   (`SystemAssign`, `MagicAssign`);
 * `obj?` / `obj??` is a logical line whose last token is `?` (`HelpEnd`);
 * an escape runs to the end of its physical line and of any lines it continues with a trailing
-  backslash (`find_end_of_continued_line`).
+  backslash (`find_end_of_continued_line`);
+* a cell of one line whose first word is a line magic, `pip install requests`, runs as that magic
+  (automagic, on by default: `AutoMagicChecker` in `IPython/core/prefilter.py`); it is a
+  `LINE_MAGIC` without its `%` (see `_Scanner.automagic` for when exactly).
 
 IPython finds these by tokenizing the cell with `tokenize`; this module does the same work with a
 small scanner that only tracks what decides where logical lines start: brackets, strings (single,
@@ -27,10 +31,16 @@ live ones, from the `#` on: to IPython they are statements, and `try:` / `    # 
 
 from __future__ import annotations
 
+import ast
 import bisect
+import json
 import re
+import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cache
+from pathlib import Path
 
 from nbport.documents.base import EscapeStyle
 
@@ -68,10 +78,16 @@ class Escape:
     #: The name assigned to in `x = !cmd` / `x = %magic`, else None.
     target: str | None = None
     #: The escape characters as IPython reads them: `!`, `!!`, `%`, `%%`, `?`, `??`, `/`, `,`, `;`.
-    #: For `obj?` / `obj??`, the trailing `?` or `??`.
+    #: For `obj?` / `obj??`, the trailing `?` or `??`; none (`""`) for a line magic written without
+    #: its `%` (automagic: `pip install requests`, whose `body` is the whole line).
     marker: str = ""
     #: True when the escape is written inside a comment (`# %matplotlib inline` in a percent script).
     commented: bool = False
+
+    @property
+    def automagic(self) -> bool:
+        """Whether this is a line magic written without its `%`, which IPython's automagic runs."""
+        return self.kind is EscapeKind.LINE_MAGIC and not self.marker
 
     @property
     def name(self) -> str:
@@ -126,6 +142,18 @@ PYTHON_CELL_MAGICS: frozenset[str] = frozenset(
 #: Prefix of the names that replace escapes in `masked`; made longer if the text already uses it.
 PLACEHOLDER_PREFIX = "__nbport_escape_"
 
+#: The line magics IPython's automagic reaches, read off real kernels by `tools/ipython_magics.py`.
+MAGICS_PATH = Path(__file__).with_name("ipython_magics.json")
+
+
+@cache
+def automagic_names() -> frozenset[str]:
+    """The words automagic runs as line magics in a kernel of any IPython in `MAGICS_PATH` (Colab's
+    and a current one), aliases such as `ls` and `cat` included."""
+    data = json.loads(MAGICS_PATH.read_text(encoding="utf-8"))
+    return frozenset(name for shell in data["shells"] for name in shell["line_magics"])
+
+
 # --- cheap tests -------------------------------------------------------------------------------
 
 # A superset of where a live escape can be: a line starting with an escape character, `=` followed
@@ -147,6 +175,11 @@ _HELP_END_RE = re.compile(
     re.VERBOSE,
 )
 _CELL_MAGIC_HELP_RE = re.compile(r"%%\w+\?")
+# A line without escape characters as `split_user_input` reads it: blanks, the "function part"
+# (`ifun`, which automagic looks up as a magic), the rest.
+_AUTOMAGIC_LINE = re.compile(r"\s*(?P<name>[\w.*]*)(?P<rest>.*)", re.DOTALL)
+_NONBLANK = re.compile(r"\S")
+_MAGIC_WORD = re.compile(r"[\w.*]*")
 
 # --- jupytext's patterns for Python (jupytext/magics.py), for commented magics -----------------
 
@@ -162,6 +195,24 @@ _JT_MAGIC_ASSIGN_RE = re.compile(
     r"^(# |#)*\s*([a-zA-Z_][a-zA-Z_$0-9]*)\s*=\s*(%|%%|%%%|!)[a-zA-Z](.*)"
 )
 _JT_LINE_CONTINUATION_RE = re.compile(r".*\\\s*$")
+
+
+def leading_indent(text: str) -> str:
+    """The indentation IPython removes from a cell before reading it: the spaces and tabs opening
+    its first non-blank line, which IPython's `leading_indent` takes from each line starting with
+    them (`  %%time` / `  x = 1` runs, and so does ` %%bash` / `!cd data`, as a bash cell).
+
+    That is IPython 7 and 8, and so Colab's (IPython 7.34.0). IPython 9.0 leaves a cell whose
+    first line is a comment as it is, and 9.1 and later take away only the indentation that all
+    lines share (`textwrap.dedent`). The readings agree whenever every line starts with the first
+    one's indentation; where they do not, nbport reads the cell as Colab does. IPython 9.1 runs
+    no line of such a cell: its first line keeps its indentation, an "unexpected indent" (` %%bash`
+    / `!cd data` as much as ` x = 1` / `y = 2`).
+    """
+    for line in text.split("\n"):
+        if line.strip():
+            return line[: _skipped(_INDENT, line)]
+    return ""
 
 
 def jupytext_is_magic(line: str) -> bool:
@@ -202,6 +253,8 @@ def jupytext_uncomment(line: str) -> tuple[str, int]:
 # Characters that can change where a logical line ends or what it holds.
 _INTERESTING = re.compile(r"[\"'#\\()\[\]{}=\n]")
 _BLANKS = re.compile(r"[ \t\f]*")
+# The indentation IPython's `leading_indent` takes from a cell's first line: spaces and tabs only.
+_INDENT = re.compile(r"[ \t]*")
 # Between tokens of one logical line: blanks and backslash continuations (`x = \` / `!ls`).
 _BLANKS_OR_CONTINUATIONS = re.compile(r"(?:[ \t\f]|\\\r?\n)*")
 _OPENERS = frozenset("([{")
@@ -270,16 +323,20 @@ class _State:
     #: then reads every line as a continuation, where leading blanks become error tokens, so an
     #: indented `!` or `?` no longer starts the line.
     depth: int = 0
-    #: Offset at which the cell starts (a cell magic's body is a cell of its own).
-    cell_start: int = 0
+    #: The indentation IPython removes from the cell's lines before reading them (see
+    #: `leading_indent`; a cell magic's body is a cell of its own).
+    indent: str = ""
 
 
 class _Scanner:
     """Finds escapes in one text; see the module docstring for the rules."""
 
-    def __init__(self, text: str, commented: bool) -> None:
+    def __init__(
+        self, text: str, commented: bool, shadowed: Callable[[str], bool] | None = None
+    ) -> None:
         self.text = text
         self.commented = commented
+        self.shadowed = shadowed
         self.found: list[_Found] = []
         self.cell_magic: str | None = None
         self.is_python = True
@@ -328,10 +385,10 @@ class _Scanner:
 
     def scan_cell(self, pos: int) -> None:
         """Scan a cell starting at offset `pos`: its cell magic, then its lines."""
-        state = _State(cell_start=pos)
         first = self.first_nonblank_line(pos)
         if first is None:
             return
+        state = _State(indent=self.text[first : _skipped(_INDENT, self.text, first)])
         magic = self.cell_magic_at(first)
         if magic is not None:
             found, name = magic
@@ -344,7 +401,48 @@ class _Scanner:
             # IPython's %%time & co run their body through `transform_cell` again: a new cell.
             self.scan_cell(self.next_line(first))
             return
+        escapes_before = len(self.found)
         self.scan_lines(first, state)
+        if not self.commented and len(self.found) == escapes_before:
+            automagic = self.automagic(first)
+            if automagic is not None:
+                self.found.append(automagic)
+
+    def automagic(self, first: int) -> _Found | None:
+        """IPython's automagic on the cell whose first non-blank line starts at `first`, when it
+        holds no escape: `pip install requests` runs as `%pip install requests`.
+
+        IPython tries it only on a cell that is one line once the blank lines before it are gone
+        (`InteractiveShell.transform_cell`: `pip install x` then `import os` is a syntax error),
+        when the line's first word (`split_user_input`) is a line magic that is neither assigned
+        to (`pip = 3`, `ls, x = 1, 2`: `AssignmentChecker`) nor shadowed by a name defined in the
+        kernel (`is_shadowed`). IPython runs the magic even where the line is valid Python (`cd
+        /content/data`, `ls -la`, `cd`), unless the user bound the name (`history` after `history
+        = model.fit(...)` is the variable). Only the running kernel knows those names: a line
+        that is not valid Python can only run as the magic; one that is is read as the magic
+        unless `shadowed` (the notebook's own bindings, see `bound_in`) says the name is bound,
+        and as Python when nothing is known. Percent scripts are Python files too: automagic is
+        read in notebook cells only.
+        """
+        text = self.text
+        end = self.content_end(first)
+        line = text[first:end]
+        # One line: nothing after it but its line ending, and none of the other characters that
+        # `str.splitlines`, with which IPython counts lines, breaks at (form feed, U+2028...).
+        if text[end:] not in ("", "\n", "\r\n") or len(line.splitlines()) != 1:
+            return None
+        match = _AUTOMAGIC_LINE.match(line)
+        if match is None:
+            return None
+        name = match["name"]
+        if name not in automagic_names() or match["rest"].lstrip()[:1] in ("=", ","):
+            return None
+        if _is_python(line.lstrip(" \t")) and (self.shadowed is None or self.shadowed(name)):
+            return None
+        start = first + match.start("name")
+        return _Found(
+            EscapeKind.LINE_MAGIC, "", start=start, mask_start=start, end=end, body=text[start:end]
+        )
 
     def first_nonblank_line(self, pos: int) -> int | None:
         """Start of the first line at or after `pos` that is not whitespace only."""
@@ -361,16 +459,15 @@ class _Scanner:
         text = self.text
         end = self.content_end(pos)
         line = text[pos:end]
-        indent = len(line) - len(line.lstrip(" \t\f"))
+        # IPython removes this line's indentation before looking for `%%`, whatever the other
+        # lines hold (`leading_indent`): ` %%bash` / `!cd data` is a bash cell.
+        indent = _skipped(_INDENT, line)
         commented = False
         shift = 0
         if self.commented and line[indent : indent + 1] == "#" and jupytext_is_magic(line):
             line, shift = jupytext_uncomment(line)
             commented = True
         if line[indent : indent + 2] != "%%" or _CELL_MAGIC_HELP_RE.match(line, indent):
-            return None
-        # IPython removes the indentation common to all lines before looking for `%%`.
-        if indent and not self.all_lines_start_with(pos, line[:indent]):
             return None
         body = line[indent + 2 :]
         name = body.rstrip().partition(" ")[0]
@@ -384,28 +481,6 @@ class _Scanner:
             commented=commented,
         )
         return found, name
-
-    def margin(self, cell_start: int) -> int:
-        """Width of the indentation common to the cell's lines, which IPython removes first."""
-        indents = [
-            line[: len(line) - len(line.lstrip())]
-            for line in self.text[cell_start:].split("\n")
-            if line.strip()
-        ]
-        if not indents:
-            return 0
-        # The longest prefix all indents share, character by character, as `textwrap.dedent`.
-        shortest = min(indents, key=len)
-        for width, char in enumerate(shortest):
-            if any(indent[width] != char for indent in indents):
-                return width
-        return len(shortest)
-
-    def all_lines_start_with(self, pos: int, indent: str) -> bool:
-        """Whether every non-blank line from `pos` on starts with `indent` (IPython's dedent)."""
-        return all(
-            not line.strip() or line.startswith(indent) for line in self.text[pos:].split("\n")
-        )
 
     # -- logical lines
 
@@ -440,11 +515,9 @@ class _Scanner:
         token and wins ties), then a line-start escape (EscapedCommand), then `x = !cmd`.
         """
         marker = self.line_start_marker(first)
-        if (
-            marker in ("!", "!!", "?", "??")
-            and state.depth < 0
-            and first - line_start > self.margin(state.cell_start)
-        ):
+        # Is the line still indented once IPython has removed the cell's indentation from it?
+        removed = len(state.indent) if self.text.startswith(state.indent, line_start) else 0
+        if marker in ("!", "!!", "?", "??") and state.depth < 0 and first - line_start > removed:
             marker = None
         if state.escaped_blocked:
             marker = None
@@ -747,19 +820,89 @@ class _Scanner:
             )
 
 
-def scan(text: str, style: EscapeStyle) -> ScannedUnit:
+def scan(
+    text: str, style: EscapeStyle, shadowed: Callable[[str], bool] | None = None
+) -> ScannedUnit:
     """Find the escapes in `text` written in `style` and mask them.
 
-    Text with nothing that could be an escape comes back at once, unchanged.
+    `shadowed` tells whether a name is bound in the kernel running the cell, so that a one-line
+    cell that is valid Python and starts with a line magic's name is that magic only when the
+    name is not bound (`cd /content/data`, but not `history` after `history = model.fit(x)`):
+    pass `bound_in` of the notebook's cells; without it, such a line is read as Python. Text
+    with nothing that could be an escape comes back at once, unchanged.
     """
     if style is EscapeStyle.NONE:
         return ScannedUnit((), text, None, True)
     commented = style is EscapeStyle.COMMENTED
-    if not _LIVE_CANDIDATE.search(text) and not (commented and _COMMENT_CANDIDATE.search(text)):
+    if (
+        not _LIVE_CANDIDATE.search(text)
+        and not (commented and _COMMENT_CANDIDATE.search(text))
+        and not (not commented and automagic_candidate(text))
+    ):
         return ScannedUnit((), text, None, True)
-    scanner = _Scanner(text, commented)
+    scanner = _Scanner(text, commented, shadowed)
     scanner.scan_cell(0)
     return _build(scanner)
+
+
+def bound_in(texts: Sequence[str]) -> Callable[[str], bool]:
+    """A test of whether the code in `texts` (a notebook's cells) binds a name at any place: an
+    assignment or augmented assignment to it (among other targets too), `def`/`class`, `import`,
+    `as`, `for`, `global`, `:=`, or a magic line naming it (`%%bigquery history` stores its
+    result in `history`). Read off the text, loosely: in doubt, the name is bound, and the line
+    that names it stays Python. Each name is looked for once, when first asked about.
+    """
+    answers: dict[str, bool] = {}
+
+    def bound(name: str) -> bool:
+        if name not in answers:
+            pattern = _binding(name)
+            answers[name] = any(name in text and pattern.search(text) for text in texts)
+        return answers[name]
+
+    return bound
+
+
+@cache
+def _binding(name: str) -> re.Pattern[str]:
+    """Where a line binds `name` (see `bound_in`)."""
+    word = rf"\b{re.escape(name)}\b"
+    # Targets of an assignment: names, attributes, subscripts, tuples, starred (`a, *ls = x`).
+    targets = r"[\w., \t()\[\]*]*"
+    return re.compile(
+        rf"^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+{word}"
+        rf"|^[ \t]*(?:for|with|global|nonlocal|import|from)\b[^\n]*{word}"
+        rf"|\bas[ \t]+{word}|{word}[ \t]*:="
+        # `%%bigquery history`, `%store -r history`: magics that set variables (or may).
+        rf"|^[ \t]*%{{1,2}}\w[^\n]*{word}"
+        rf"|^[ \t]*{targets}{word}{targets}(?::[^=\n]*)?(?:\*\*|//|>>|<<|[-+*/%&|^@])?=(?!=)",
+        re.MULTILINE,
+    )
+
+
+def automagic_candidate(text: str) -> bool:
+    """A cheap superset of the cells `_Scanner.automagic` reads as a magic: one line, after the
+    blank ones, whose first word is a line magic's name."""
+    # Without copying the cell: a long one fails at its first line ending.
+    start = _NONBLANK.search(text)
+    if start is None:
+        return False
+    newline = text.find("\n", start.start())
+    if 0 <= newline < len(text) - 1:
+        return False
+    name = text[start.start() : _skipped(_MAGIC_WORD, text, start.start())]
+    return bool(name) and name in automagic_names()
+
+
+def _is_python(line: str) -> bool:
+    """Whether CPython parses `line` (a cell of one line) as Python."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # odd string escapes: still Python
+        try:
+            compile(line, "<cell>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return False
+    return True
 
 
 def _build(scanner: _Scanner) -> ScannedUnit:

@@ -25,7 +25,7 @@ import io
 import json
 import re
 import tokenize
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -33,7 +33,7 @@ from nbport.catalog import CatalogEntry, load_catalog
 from nbport.documents.base import Document, Unit
 from nbport.documents.script import ScriptDocument
 from nbport.engine import CheckResult, strip_leading_indent
-from nbport.escapes import scan
+from nbport.escapes import bound_in, scan
 from nbport.finding import Edit, Finding, Fix, FixSafety, Location
 
 #: The rule id of unused-suppression findings. Not a catalog rule: it exists only with
@@ -167,13 +167,15 @@ def find_suppressions(document: Document) -> tuple[Suppression, ...]:
         return _script_suppressions(document)
     found = []
     units = document.units()
+    # The cells are read as the engine reads them, automagic lines included.
+    shadowed = bound_in([unit.text for unit in units])
     for unit in units:
         if CELL_TAG in unit.tags:
             found.append(_tag_suppression(unit))
         if MARKER in unit.text:
             # The top of a notebook is the top of its first code cell.
             unit_top = set(_leading_comment_lines(unit.text)) if unit.index == 0 else set()
-            found.extend(_comment_suppressions(unit, unit_top))
+            found.extend(_comment_suppressions(unit, unit_top, shadowed))
     return tuple(found)
 
 
@@ -281,9 +283,12 @@ def _line_count(text: str) -> int:
     return text.count("\n") + (0 if text.endswith("\n") or not text else 1)
 
 
-def _comment_suppressions(unit: Unit, top: set[int]) -> Iterable[Suppression]:
-    """The suppression comments of one unit; `top` holds its lines where ignore-file works."""
-    comments = _comment_columns(unit)
+def _comment_suppressions(
+    unit: Unit, top: set[int], shadowed: Callable[[str], bool] | None = None
+) -> Iterable[Suppression]:
+    """The suppression comments of one unit; `top` holds its lines where ignore-file works, and
+    `shadowed` the names its notebook binds (see `nbport.escapes.scan`)."""
+    comments = _comment_columns(unit, shadowed)
     if not comments:
         return
     lines = unit.text.split("\n")
@@ -375,13 +380,13 @@ def _removal(content: str, line_offset: int, start: int, last_line: bool) -> Edi
     return Edit(line_offset, line_offset + len(content), "")
 
 
-def _comment_columns(unit: Unit) -> dict[int, int]:
+def _comment_columns(unit: Unit, shadowed: Callable[[str], bool] | None = None) -> dict[int, int]:
     """For each line of `unit` holding `nbport:` in a comment: the column of that comment's `#`.
 
     Empty for a unit that is not Python (a `%%bash` cell): no rule looks at those.
     """
     text = unit.text
-    scanned = scan(text, unit.escape_style)
+    scanned = scan(text, unit.escape_style, shadowed)
     if not scanned.is_python:
         return {}
     lines = text.split("\n")

@@ -364,3 +364,31 @@ def test_precision_sample_is_fixed_by_its_seed_and_quotes_the_code(tmp_path: Pat
     assert len(rows) == 1 + 4  # the header and one row per finding
     assert "| m \\| pipe |" in table
     assert "| `os.chdir('x')` | |" in table  # the code, then the empty verdict
+
+
+def test_parse_outputs_read_skipped_files() -> None:
+    stdout = "\n".join(
+        [
+            "/tmp/copy/repo/a.ipynb: skipped: not Python (R)",
+            "All checks passed (2 files checked).",
+            "1 file skipped: not Python (R).",
+        ]
+    )
+    output = cc.parse_text_output(stdout, "", ROOT, FILES)
+    assert (output.skipped, output.stray_lines, output.errors) == (("repo/a.ipynb",), (), ())
+    assert cc.expected_exit_code(output) == 0
+    counts = cc.outcome_counts(FILES, output)
+    assert counts["skipped (a notebook in another language)"] == 1
+    assert counts["passing (no finding, no error)"] == 2
+    document = {
+        "version": 1,
+        "findings": [],
+        "errors": [],
+        "skipped": [
+            {"path": "/tmp/copy/repo/a.ipynb", "reason": "not Python (R)"},
+            {"path": "/elsewhere/r.ipynb", "reason": "not Python (R)"},
+        ],
+    }
+    output = cc.parse_json_output(json.dumps(document), "", ROOT, FILES)
+    assert output.skipped == ("repo/a.ipynb",)
+    assert len(output.stray_lines) == 1 and "/elsewhere/r.ipynb" in output.stray_lines[0]

@@ -67,3 +67,34 @@ def test_a_unit_libcst_cannot_read_still_gets_its_ast_rules() -> None:
     result = check_document(document_from_cells([source], "script"), [CATALOG["NBP302"]])
     assert [finding.start.label() for finding in result.findings] == ["6:1"]
     assert result.errors == ()
+
+
+# --- Indented cells: one reading, Colab's IPython's, in the scanner and in the engine -----------
+
+
+def test_an_indented_bash_cell_is_neither_checked_nor_fixed(tmp_path) -> None:
+    # Before: the scanner missed the cell magic and the engine dedented `%%bash`, so NBP001
+    # reported `!cd data` and its fix rewrote the body of a bash cell.
+    from nbport.api import fix_document
+
+    document = document_from_cells([" %%bash\n!cd data", "!cd data"], "notebook")
+    result = check_document(document, list(CATALOG.values()))
+    assert result.errors == ()
+    assert [(f.rule, f.start.cell) for f in result.findings] == [("NBP001", 2)]
+    fixed = fix_document(document, list(CATALOG.values())).document
+    assert [unit.text for unit in fixed.units()] == [" %%bash\n!cd data", "%cd data"]
+
+
+def test_indented_cells_run_as_colab_runs_them() -> None:
+    from nbport.engine import strip_leading_indent
+
+    # The first line's indentation goes from the lines that start with it, whatever the others.
+    assert strip_leading_indent("  x = 1\ny = 2\n  z = 3") == (
+        "x = 1\ny = 2\nz = 3",
+        2,
+        frozenset({1, 3}),
+    )
+    assert strip_leading_indent("\n\t x\n\t y") == ("\nx\ny", 2, frozenset({2, 3}))
+    assert strip_leading_indent("x\n  y") == ("x\n  y", 0, frozenset())
+    document = document_from_cells(["  %%time\nimport os\n", "  import os\nx = 1\n"], "notebook")
+    assert check_document(document, list(CATALOG.values())).errors == ()

@@ -239,13 +239,33 @@ def test_python_cell_magic_body_is_a_cell_of_its_own():
     ]
 
 
-def test_indented_cell_magic_needs_common_indentation():
-    # IPython dedents the whole cell first, so `  %%time` is a cell magic only if every line is
-    # indented as much.
+def test_indented_cell_magic_is_read_as_colabs_ipython_reads_it():
+    # Colab's IPython (7.34) removes the first line's indentation from the lines that start with
+    # it before looking for `%%`: the other lines do not matter (IPython 9.1 would dedent only
+    # what all lines share, nothing here, and the cell would not compile: unexpected indent).
     assert scan("  %%time\n  x = 1\n", LIVE).cell_magic == "time"
     scanned = scan("  %%time\nx = 1\n", LIVE)
-    assert scanned.cell_magic is None
-    assert found(scanned) == [(LINE, 1, 2, "%", "%time", None)]
+    assert (scanned.cell_magic, scanned.is_python) == ("time", True)
+    assert found(scanned) == [(CELL, 1, 2, "%%", "time", None)]
+    # Spaces and tabs only: a form feed is no indentation to IPython's `leading_indent`.
+    assert scan("\f%%bash\nls\n", LIVE).cell_magic is None
+
+
+def test_indented_bash_cell_is_not_python_whatever_follows():
+    # Before: the scanner read ` %%bash` as a line magic and `!cd data` as an escape, so NBP001
+    # rewrote the body of a bash cell.
+    scanned = scan(" %%bash\n!cd data", LIVE)
+    assert (scanned.cell_magic, scanned.is_python) == ("bash", False)
+    assert [escape.kind for escape in scanned.escapes] == [CELL]
+    assert scan("\n\t%%bash\n  ls\n", LIVE).cell_magic == "bash"
+
+
+def test_leading_indent_is_the_first_non_blank_lines():
+    assert escapes.leading_indent("  x = 1\ny = 2") == "  "
+    assert escapes.leading_indent("\n  \n\t x\n") == "\t "
+    assert escapes.leading_indent("x\n  y") == ""
+    assert escapes.leading_indent("\f x") == ""
+    assert escapes.leading_indent(" \n ") == ""
 
 
 # --- continuation lines -----------------------------------------------------------------------------
@@ -405,9 +425,32 @@ def test_commented_continuation():
 
 import IPython.core.inputtransformer2 as it2  # noqa: E402 - a test extra, imported where it is used
 
+#: The names a fresh kernel binds of the user's: none. With it, `scan` reads automagic exactly as
+#: IPython does there.
+NOTHING_BOUND = escapes.bound_in([])
+
 
 class PromptCell(Exception):
     """IPython strips `>>>` / `In [1]:` prompts from this cell: not an escape, not compared."""
+
+
+def colab_leading_indent(lines: list[str]) -> list[str]:
+    """The first step of reading a cell in Colab's IPython (7.34; 7.x and 8.x read alike): the
+    spaces and tabs opening the first line are taken from every line that starts with them.
+
+    Used in place of the installed IPython's own `leading_indent`, which since 9.1 takes away only
+    what all lines share (`textwrap.dedent`); after this one, that is nothing, so the rest of the
+    installed IPython reads the cell as Colab's does.
+    """
+    if not lines:
+        return lines
+    indent = lines[0][: len(lines[0]) - len(lines[0].lstrip(" \t"))]
+    return [line[len(indent) :] if line.startswith(indent) else line for line in lines]
+
+
+def ipython_cleanup(cell: str) -> list[str]:
+    """The cell's lines after IPython's first clean-up steps: leading blank lines, indentation."""
+    return colab_leading_indent(it2.leading_empty_lines(cell.splitlines(keepends=True)))
 
 
 def ipython_changes(cell: str) -> tuple[str | None, set[int]]:
@@ -422,7 +465,7 @@ def ipython_changes(cell: str) -> tuple[str | None, set[int]]:
     count = len(lines)
     lines = it2.leading_empty_lines(lines)
     offset = count - len(lines)
-    lines = it2.leading_indent(lines)
+    lines = colab_leading_indent(lines)
     for strip in (it2.classic_prompt, it2.ipython_prompt):
         if strip(lines) != lines:
             raise PromptCell
@@ -455,8 +498,22 @@ def ipython_changes(cell: str) -> tuple[str | None, set[int]]:
             lines = new_lines
             break
         else:
+            # Then, on a cell of one line, automagic (`InteractiveShell.transform_cell`).
+            cell = "".join(lines)
+            if len(cell.splitlines()) == 1 and ipython_automagic(cell) != cell.rstrip("\n"):
+                changed.add(origin[0])
             return None, changed
     raise AssertionError("IPython did not converge")
+
+
+def ipython_automagic(cell: str) -> str:
+    """What IPython's prefilter makes of a cell of one line, in a fresh kernel that binds none of
+    the user's names: the same line, or a line magic's call (automagic)."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    with shell.builtin_trap:
+        return shell.prefilter_manager.prefilter_lines(cell)
 
 
 def nbport_changes(cell: str, scanned: ScannedUnit) -> set[int]:
@@ -475,11 +532,10 @@ def ipython_compiles(cell: str, cell_magic: str | None) -> bool:
     while cell_magic is not None:
         if cell_magic not in PYTHON_CELL_MAGICS:
             return True
-        lines = it2.leading_indent(it2.leading_empty_lines(cell.splitlines(keepends=True)))
-        cell = "".join(lines[1:])
+        cell = "".join(ipython_cleanup(cell)[1:])
         cell_magic = ipython_cell_magic(cell)
     try:
-        compile(manager.transform_cell(cell), "<ipython>", "exec")
+        compile(manager.transform_cell("".join(ipython_cleanup(cell))), "<ipython>", "exec")
     except (SyntaxError, ValueError):
         return False
     return True
@@ -487,18 +543,18 @@ def ipython_compiles(cell: str, cell_magic: str | None) -> bool:
 
 def ipython_cell_magic(cell: str) -> str | None:
     """The cell magic IPython's `cell_magic` sees on `cell`'s first line, if any."""
-    lines = it2.leading_indent(it2.leading_empty_lines(cell.splitlines(keepends=True)))
+    lines = ipython_cleanup(cell)
     if lines and lines[0].startswith("%%") and not re.match(r"%%\w+\?", lines[0]):
         return lines[0][2:].rstrip().partition(" ")[0]
     return None
 
 
 def commonly_indented(cell: str) -> bool:
-    """IPython dedents a cell whose lines all share an indentation (for %%time & co, their body
-    when it runs it); a mask keeps positions."""
+    """IPython removes the indentation of a cell whose first line is indented (for %%time & co,
+    of their body when it runs it); a mask keeps positions."""
     while True:
         lines = it2.leading_empty_lines(cell.splitlines(keepends=True))
-        if it2.leading_indent(lines) != lines:
+        if colab_leading_indent(lines) != lines:
             return True
         magic = ipython_cell_magic(cell)
         if magic is None or magic not in PYTHON_CELL_MAGICS:
@@ -542,7 +598,7 @@ def compare_with_ipython(cells: list[str]) -> dict[str, int | list]:
             except (IndentationError, SyntaxError):
                 figures["ipython errors"] += 1  # tokenize raises: IPython cannot run the cell
                 continue
-            scanned = scan(cell, LIVE)
+            scanned = scan(cell, LIVE, NOTHING_BOUND)
             mine = nbport_changes(cell, scanned)
             figures["compared"] += 1
             figures["ipython changed"] += bool(theirs)
@@ -625,6 +681,12 @@ LINE_POOL = [
     "d = {'k': 1}",
     "%%capture",
     "a = 1; b = !ls",
+    # Automagic, on cells of one line: the magic, an assignment, valid Python that is the magic.
+    "pip install x",
+    "  cd data",
+    "pip = 3",
+    "ls -la",
+    "history",
     # No unmatched `)`: after one, IPython's behaviour depends on the Python version (3.12's
     # tokenizer stops there; 3.11's goes on, with IPython's and the tokenizer's bracket counts
     # disagreeing) and the cell is not Python anyway. `scan` follows 3.11 only roughly there.
@@ -645,7 +707,7 @@ def test_differential_ipython_generated(lines, ending):
             magic, theirs = ipython_changes(cell)
         except (PromptCell, IndentationError, SyntaxError):
             return
-    scanned = scan(cell, LIVE)
+    scanned = scan(cell, LIVE, NOTHING_BOUND)
     assert (scanned.cell_magic, nbport_changes(cell, scanned)) == (magic, theirs)
     check_invariants(cell, scanned)
     if scanned.is_python and ipython_compiles(cell, magic) and not commonly_indented(cell):
@@ -655,6 +717,9 @@ def test_differential_ipython_generated(lines, ending):
 def test_the_ipython_harness_can_fail():
     """The harness sees IPython's rewrites: a scanner that missed indented escapes would differ."""
     assert ipython_changes(INDENTED) == (None, {1})
+    assert ipython_changes("\npip install x\n") == (None, {1})
+    assert ipython_changes("pip install x\nimport os") == (None, set())
+    assert ipython_changes("%%time\npip install x") == ("time", {0, 1})
     assert ipython_changes("x = 1\n\n!ls \\\n  -la\ny = 2\n") == (None, {2, 3})
     assert ipython_changes("\n%%time\n!ls\n") == ("time", {1, 2})
     figures = compare_with_ipython(["!ls", "x = [\n!ls]"])

@@ -121,7 +121,7 @@ def test_json_findings_of_a_notebook_and_a_script(workdir: Path) -> None:
     report = check("colab_tpu_training.ipynb", "jupyter_windows_paths.ipynb", "prepare_data.py")
     text = json_format.render(report)
     document = validate_json(text)
-    assert list(document) == ["version", "findings", "errors"]
+    assert list(document) == ["version", "findings", "errors", "skipped"]
     assert document["version"] == 1
     assert document["errors"] == []
     first = document["findings"][0]
@@ -193,7 +193,7 @@ def test_json_errors_of_a_file_and_of_a_cell(workdir: Path) -> None:
 def test_json_empty_run() -> None:
     assert (
         json_format.render(RunReport())
-        == '{\n  "version": 1,\n  "findings": [],\n  "errors": []\n}\n'
+        == '{\n  "version": 1,\n  "findings": [],\n  "errors": [],\n  "skipped": []\n}\n'
     )
     validate_json(json_format.render(RunReport()))
 

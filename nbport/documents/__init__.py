@@ -7,14 +7,15 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from nbport.documents.base import Document, DocumentError, read_file
+from nbport.documents.base import Document, DocumentError, NotPython, read_file
 
 #: The file kinds nbport reads, by suffix.
 SUFFIXES = (".ipynb", ".py")
 
 
 def load_document(path: Path) -> Document:
-    """Read `path` as a notebook or a script; raises `DocumentError` with a one-line reason."""
+    """Read `path` as a notebook or a script; raises `DocumentError` with a one-line reason
+    (`NotPython`, a kind of it, for a notebook in another language)."""
     if path.suffix == ".ipynb":
         from nbport.documents.notebook import NotebookDocument
 
@@ -87,6 +88,7 @@ def document_from_cells(
 __all__ = [
     "Document",
     "DocumentError",
+    "NotPython",
     "document_from_bytes",
     "document_from_cells",
     "load_document",

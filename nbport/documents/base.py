@@ -17,6 +17,24 @@ class DocumentError(Exception):
     """A file that cannot be read as a document; the message is one line, without the path."""
 
 
+class NotPython(DocumentError):
+    """A document written in another language (an R notebook): nbport skips it, it is no error.
+
+    A `DocumentError` all the same, so that whatever needs Python (`nbport convert`) refuses it;
+    `nbport.api` reports it as skipped, with `str(error)` (`not Python (R)`) as the reason.
+    """
+
+    def __init__(self, language: str) -> None:
+        """`language` as the file names it (`R`, `julia`, `C++17`)."""
+        super().__init__(f"not Python ({language})")
+        #: The language the file is written in.
+        self.language = language
+
+    def __reduce__(self) -> tuple[type[NotPython], tuple[str]]:
+        # Rebuilt from the language, not the message, when sent between processes.
+        return NotPython, (self.language,)
+
+
 def read_file(path: Path) -> bytes:
     """The bytes of `path`; an unreadable path raises `DocumentError` with a one-line reason."""
     try:

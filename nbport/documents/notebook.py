@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import re
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache, cached_property
@@ -21,6 +20,7 @@ from nbport.documents.base import (
     DocumentError,
     DocumentNotice,
     EscapeStyle,
+    NotPython,
     Unit,
     python_newlines,
     read_file,
@@ -38,6 +38,7 @@ from nbport.documents.json_layout import (
     read_layout,
     set_member,
 )
+from nbport.documents.language import cell_language, notebook_language
 from nbport.positions import LineIndex
 
 if TYPE_CHECKING:
@@ -47,8 +48,6 @@ if TYPE_CHECKING:
 
 _BOM = b"\xef\xbb\xbf"
 _SUPPORTED_VERSIONS = (3, 4)
-# Kernel languages that are Python: "python", "python3", "Python 3", "ipython3", ...
-_PYTHON_LANGUAGE = re.compile(r"i?python\s*[0-9.]*", re.IGNORECASE)
 
 
 class NotebookDocument:
@@ -102,7 +101,8 @@ class NotebookDocument:
         """The notebook held in `raw`, the bytes of the file at `path`.
 
         Raises `DocumentError` if it is not one nbport checks: empty, binary, not UTF-8, not JSON,
-        not a notebook of nbformat 3 or 4, or not for Python.
+        or not a notebook of nbformat 3 or 4; `NotPython` if its metadata says it is written in
+        another language (see `nbport.documents.language`).
         """
         bom, text = _decoded(raw)
         return cls._parse(path, raw, bom, text)
@@ -159,7 +159,11 @@ class NotebookDocument:
         return MappingProxyType(metadata if isinstance(metadata, dict) else {})
 
     def units(self) -> Sequence[Unit]:
-        """One unit per code cell, numbered by its place among all cells."""
+        """One unit per code cell, numbered by its place among all cells.
+
+        A code cell that VS Code marks as another language (`metadata.vscode.languageId`
+        `javascript`) is no unit: like the body of a `%%bash` cell, it is not Python.
+        """
         return self._code_cells[0]
 
     @property
@@ -173,7 +177,7 @@ class NotebookDocument:
         positions: list[int] = []
         key = self._code_key
         for position, cell in enumerate(_cells(self._data)):
-            if cell.get("cell_type") != "code":
+            if cell.get("cell_type") != "code" or cell_language(cell) is not None:
                 continue
             units.append(
                 Unit(
@@ -418,7 +422,8 @@ def _decoded(raw: bytes) -> tuple[bytes, str]:
 
 
 def _check_notebook(data: Any) -> None:
-    """Raise `DocumentError` unless `data` is a valid nbformat 3 or 4 notebook for Python."""
+    """Raise `DocumentError` unless `data` is a valid nbformat 3 or 4 notebook for Python
+    (`NotPython` for a notebook in another language)."""
     if not isinstance(data, dict):
         kind = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(
             type(data), "a number"
@@ -436,12 +441,14 @@ def _check_notebook(data: Any) -> None:
         raise DocumentError(
             f"unsupported nbformat version {version}; nbport reads versions 3 and 4"
         )
+    # Before the schema: a notebook in another language is none of nbport's business, even one
+    # that nbformat would reject, and it must not block a run (pre-commit) as an error would.
+    language = notebook_language(data.get("metadata"))
+    if language is not None:
+        raise NotPython(language)
     message = _validation_error(data)
     if message is not None:
         raise DocumentError(f"not a Jupyter notebook: {message}")
-    language = _kernel_language(data.get("metadata"))
-    if language is not None and not _PYTHON_LANGUAGE.fullmatch(language.strip()):
-        raise DocumentError(f"kernel language is {language!r}, not Python; not checked")
 
 
 def _validation_error(data: dict[str, Any]) -> str | None:
@@ -511,19 +518,6 @@ def _schema_validator(version: int, minor: int) -> Callable[[Any], object] | Non
     except (OSError, ValueError):
         return None
     return fastjsonschema.compile(schema, use_default=False, detailed_exceptions=False)
-
-
-def _kernel_language(metadata: Any) -> str | None:
-    """The notebook's kernel language as its metadata names it, or None when it does not say."""
-    if not isinstance(metadata, dict):
-        return None
-    for section_key, key in (("kernelspec", "language"), ("language_info", "name")):
-        section = metadata.get(section_key)
-        if isinstance(section, dict):
-            language = section.get(key)
-            if isinstance(language, str) and language.strip():
-                return language
-    return None
 
 
 def _tags(cell: Mapping[str, Any]) -> tuple[str, ...]:

@@ -5,6 +5,7 @@ GitHub turns each line into an annotation on the pull request diff::
     ::warning file=train.py,line=7,col=3,endLine=7,endColumn=20,title=NBP001::`!cd data` runs ...
     ::warning file=nb.ipynb,line=53,endLine=53,title=NBP001::cell 3, line 1, column 1: `!cd ...
     ::error file=broken.ipynb,title=nbport::invalid JSON: Expecting value (line 1, column 1)
+    ::notice file=survival.ipynb,title=nbport::skipped: not Python (R)
 
 A diff shows a notebook as its raw JSON, so for a notebook `line` is the line of the `.ipynb` file
 on which the flagged source line stands (`FileLines`), and the message starts with the cell, line
@@ -15,7 +16,8 @@ none either.
 
 Values are escaped as GitHub's own toolkit escapes them (`escapeData` and `escapeProperty` in
 `actions/toolkit`, `packages/core/src/command.ts`), so a message can neither end the command early
-nor start another one.
+nor start another one. A file nbport skipped (a notebook in another language) gets a `notice`, so
+that it is never passed over in silence.
 """
 
 from __future__ import annotations
@@ -23,17 +25,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from nbport.api import RunReport
+from nbport.api import FileReport, RunReport
 from nbport.documents import DocumentError, load_document
 from nbport.documents.notebook import NotebookDocument
 from nbport.finding import FileError, Finding, Location
 
-#: The title of an error annotation (a finding's title is its rule id).
+#: The title of an error or notice annotation (a finding's title is its rule id).
 ERROR_TITLE = "nbport"
 
 
 def render(report: RunReport) -> str:
-    """The workflow commands for `report`, one line each, per file its errors then its findings.
+    """The workflow commands for `report`, one line each, per file its errors (or why it was
+    skipped) then its findings.
 
     Empty when there is nothing to report.
     """
@@ -41,6 +44,8 @@ def render(report: RunReport) -> str:
     commands: list[str] = []
     for file in report.files:
         commands.extend(error_command(error) for error in file.errors)
+        if file.skipped is not None:
+            commands.append(skipped_command(file))
         commands.extend(finding_command(finding, lines) for finding in file.findings)
     return "".join(command + "\n" for command in commands)
 
@@ -70,6 +75,15 @@ def error_command(error: FileError) -> str:
     message = error.message if error.cell is None else f"cell {error.cell}: {error.message}"
     return workflow_command(
         "error", [("file", error.path.as_posix()), ("title", ERROR_TITLE)], message
+    )
+
+
+def skipped_command(report: FileReport) -> str:
+    """`::notice file=…,title=nbport::skipped: not Python (R)` for a file nbport skipped."""
+    return workflow_command(
+        "notice",
+        [("file", report.path.as_posix()), ("title", ERROR_TITLE)],
+        f"skipped: {report.skipped}",
     )
 
 

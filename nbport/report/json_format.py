@@ -1,8 +1,10 @@
 """The JSON report: every finding and error of a run as one JSON document, for scripts and tools.
 
 The schema is stable: a field is never renamed or removed, nor its meaning changed, without raising
-`version`. It is written as a JSON Schema in `json_schema.json` beside this module (`SCHEMA_PATH`).
-The document is one object, keys always in this order, with every key present::
+`version`. A new key may be added within a version (`skipped` was): that is a compatible change, so
+a consumer should ignore keys it does not know. It is written as a JSON Schema in `json_schema.json`
+beside this module (`SCHEMA_PATH`). The document is one object, keys always in this order, with
+every key present::
 
     {
       "version": 1,
@@ -20,6 +22,9 @@ The document is one object, keys always in this order, with every key present::
       ],
       "errors": [
         {"path": "notebooks/broken.ipynb", "cell": null, "message": "invalid JSON: ..."}
+      ],
+      "skipped": [
+        {"path": "notebooks/survival.ipynb", "reason": "not Python (R)"}
       ]
     }
 
@@ -43,6 +48,11 @@ The document is one object, keys always in this order, with every key present::
   - `path`: as for findings.
   - `cell`: the 1-based cell the error is about, or `null` when it is about the whole file.
   - `message`: one line saying what is wrong.
+- `skipped`: files nbport did not check at all, in file order: notebooks written in another
+  language (their kernel, `language_info` or jupytext's `main_language` says R, Julia, bash...).
+  They are neither errors nor passes, and change no exit code.
+  - `path`: as for findings.
+  - `reason`: one line saying why, `not Python (<language as the file names it>)`.
 
 The text is UTF-8 with non-ASCII characters written as they are, indented by two spaces, and ends
 with a newline. The same run gives the same bytes.
@@ -54,7 +64,7 @@ import json
 from pathlib import Path, PurePath
 from typing import Any
 
-from nbport.api import RunReport
+from nbport.api import FileReport, RunReport
 from nbport.finding import FileError, Finding, FixSafety
 
 #: The version of the schema `render` writes.
@@ -69,6 +79,7 @@ def render(report: RunReport) -> str:
         "version": SCHEMA_VERSION,
         "findings": [finding_object(finding) for finding in report.findings],
         "errors": [error_object(error) for error in report.errors],
+        "skipped": [skipped_object(file) for file in report.skipped],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
@@ -93,6 +104,11 @@ def finding_object(finding: Finding) -> dict[str, Any]:
 def error_object(error: FileError) -> dict[str, Any]:
     """One file error as the JSON report writes it."""
     return {"path": posix_path(error.path), "cell": error.cell, "message": error.message}
+
+
+def skipped_object(report: FileReport) -> dict[str, Any]:
+    """One skipped file as the JSON report writes it."""
+    return {"path": posix_path(report.path), "reason": report.skipped}
 
 
 def posix_path(path: PurePath) -> str:

@@ -16,7 +16,8 @@ level `warning`:
   them) and `fixAvailable`, `fixSafety` (as in the JSON report).
 
 Files or cells that could not be read are `toolExecutionNotifications` of level `error` in the
-run's one invocation, which is then not `executionSuccessful`.
+run's one invocation, which is then not `executionSuccessful`. Files skipped (notebooks in another
+language) are notifications of level `note` (`skipped: not Python (R)`), which leave it successful.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from typing import Any
 from urllib.parse import quote
 
 from nbport import __version__
-from nbport.api import RunReport
+from nbport.api import FileReport, RunReport
 from nbport.catalog import CatalogEntry, Cells
 from nbport.finding import FileError, Finding, FixSafety
 from nbport.report.github import FileLines
@@ -78,7 +79,7 @@ def render(report: RunReport, catalog: Mapping[str, CatalogEntry]) -> str:
         "invocations": [
             {
                 "executionSuccessful": not errors,
-                "toolExecutionNotifications": [notification(error) for error in errors],
+                "toolExecutionNotifications": notifications(report),
             }
         ],
         "columnKind": "unicodeCodePoints",
@@ -169,6 +170,25 @@ def result(finding: Finding, rule_index: int, lines: FileLines) -> dict[str, Any
             }
         ],
         "properties": properties,
+    }
+
+
+def notifications(report: RunReport) -> list[dict[str, Any]]:
+    """The run's notifications in file order: each file's errors, or why it was skipped."""
+    items: list[dict[str, Any]] = []
+    for file in report.files:
+        items.extend(notification(error) for error in file.errors)
+        if file.skipped is not None:
+            items.append(skipped_notification(file))
+    return items
+
+
+def skipped_notification(report: FileReport) -> dict[str, Any]:
+    """The SARIF `notification` (level `note`) of a file nbport skipped."""
+    return {
+        "level": "note",
+        "message": {"text": f"skipped: {report.skipped}"},
+        "locations": [{"physicalLocation": {"artifactLocation": artifact_location(report.path)}}],
     }
 
 

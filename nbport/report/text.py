@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from nbport.api import RunReport
+from nbport.api import FileReport, RunReport
 from nbport.finding import FileError, Finding, FixSafety
 
 if TYPE_CHECKING:
@@ -15,6 +16,8 @@ if TYPE_CHECKING:
 Style = Callable[..., str]
 #: Names of the findings that come from nbport itself rather than from a catalog rule.
 BUILT_IN_NAMES = {"NBP000": "unused-suppression"}
+#: The reason of a file skipped for its language (`nbport.documents.NotPython`).
+_NOT_PYTHON = re.compile(r"not Python \((?P<language>.*)\)")
 
 
 def plain(text: str, **_: object) -> str:
@@ -31,6 +34,11 @@ def finding_line(finding: Finding, style: Style = plain) -> str:
 def error_line(error: FileError, style: Style = plain) -> str:
     """`path: error: what is wrong` or `path:cell 4: error: ...`."""
     return f"{style(error.label() + ':', bold=True)} {style('error:', fg='red', bold=True)} {error.message}"
+
+
+def skipped_line(report: FileReport, style: Style = plain) -> str:
+    """`path: skipped: not Python (R)`, for `--show-skipped`."""
+    return f"{style(str(report.path) + ':', bold=True)} skipped: {report.skipped}"
 
 
 def statistics_lines(findings: Sequence[Finding], catalog: Mapping[str, CatalogEntry]) -> list[str]:
@@ -83,12 +91,35 @@ def summary_lines(
             line += f" {unsafe_count} more with `nbport fix --unsafe-fixes`."
         yield line
     errors = len(report.errors)
+    skipped = report.skipped
+    checked = files - len(skipped)
     if not findings and not (fixing and report.fixed) and not errors:
-        yield f"All checks passed ({_count(files, 'file')} checked)."
+        # A run that skipped every file checked nothing: it does not say that all checks passed.
+        if checked or not skipped:
+            yield f"All checks passed ({_count(checked, 'file')} checked)."
     elif not findings and not (fixing and report.fixed):
         yield f"No findings in what could be read; {_count(errors, 'error')} (lines marked error)."
     elif errors:
         yield f"{_count(errors, 'error')}: some files or cells were not checked (lines marked error)."
+    if skipped:
+        yield skipped_summary(skipped)
+
+
+def skipped_summary(skipped: Sequence[FileReport]) -> str:
+    """`2 files skipped: not Python (R, bash).`: how many files were skipped, and why; the
+    languages in the order their first file came."""
+    languages: dict[str, None] = {}
+    others: dict[str, None] = {}
+    for report in skipped:
+        reason = report.skipped or ""
+        match = _NOT_PYTHON.fullmatch(reason)
+        if match is not None:
+            languages[match["language"]] = None
+        else:
+            others[reason] = None
+    reasons = [f"not Python ({', '.join(languages)})"] if languages else []
+    reasons.extend(others)
+    return f"{_count(len(skipped), 'file')} skipped: {'; '.join(reasons)}."
 
 
 def _unsafe_hint(findings: Sequence[Finding], unsafe: bool) -> str:
