@@ -318,9 +318,11 @@ def fix_file(
     settings: RuleSettings = DEFAULT_SETTINGS,
     report_unused_suppressions: bool = False,
 ) -> FileReport:
-    """Fix one file and write it, atomically, only if its bytes changed.
+    """Fix one file and write it back (`nbport.atomic_write.write_back`) only if its bytes changed.
 
-    Suppressed findings are not fixed; see `fix_document` for `report_unused_suppressions`.
+    A file that must not or cannot be written (read-only, in a read-only folder) is left unchanged,
+    with an error saying why and its findings as they stand. Suppressed findings are not fixed;
+    see `fix_document` for `report_unused_suppressions`.
     """
     try:
         original = load_document(path)
@@ -340,9 +342,16 @@ def fix_file(
     if data == original.raw:
         return FileReport(path, outcome.result.findings, errors)
     if write:
-        from nbport.atomic_write import write_atomically
+        from nbport.atomic_write import WriteError, write_back
 
-        write_atomically(path, data)
+        try:
+            write_back(path, data)
+        except WriteError as error:
+            # The file keeps its findings: report them as `check` would, beside the reason.
+            unfixed = check_suppressed(original, rules, settings, report_unused_suppressions)
+            refusal = FileError(path, f"cannot write: {error}; not fixed")
+            unfixed_errors = (*_notice_errors(original), *unfixed.errors, refusal)
+            return FileReport(path, unfixed.findings, unfixed_errors)
     changes = tuple(_source_changes(original, outcome.document))
     return FileReport(path, outcome.result.findings, errors, outcome.fixed, changes, write)
 
