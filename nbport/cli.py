@@ -31,6 +31,9 @@ PathsArgument = Annotated[
     typer.Argument(
         help="Notebooks (.ipynb), scripts (.py) or directories to search for them. Default: `.`",
         show_default=False,
+        # typer checks that a named path is readable and stops the whole run with a usage error
+        # when one is not; nbport reports it as that path's `error:` line and checks the others.
+        readable=False,
     ),
 ]
 SelectOption = Annotated[
@@ -422,7 +425,8 @@ def show_config(
     path: Annotated[
         Path,
         typer.Argument(
-            help="The file or folder whose configuration to show (found walking up from it)."
+            help="The file or folder whose configuration to show (found walking up from it).",
+            readable=False,  # the configuration of a file nbport cannot read is still shown
         ),
     ] = Path("."),
     select: SelectOption = None,

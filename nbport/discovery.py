@@ -34,6 +34,7 @@ Everything comes out sorted by path, errors among the files: an unreadable direc
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,18 +97,31 @@ def discover(
             chosen[real] = (is_link, path)
 
     for path in paths:
-        if path.is_dir():
+        named = _named(path)
+        if isinstance(named, FileError):
+            errors.append(named)
+        elif named:
             for item in _walk(path, exclude, respect_gitignore):
                 if isinstance(item, FileError):
                     errors.append(item)
                 else:
                     keep(*item)
-        elif path.exists():
-            keep(os.path.realpath(path), path.is_symlink(), path)
         else:
-            errors.append(FileError(path, "no such file or directory"))
+            keep(os.path.realpath(path), path.is_symlink(), path)
     found: list[Path | FileError] = [*errors, *(path for _, path in chosen.values())]
     yield from sorted(found, key=lambda item: item.path if isinstance(item, FileError) else item)
+
+
+def _named(path: Path) -> bool | FileError:
+    """Whether a named path is a directory (False: a file), or why it cannot be checked."""
+    try:
+        # Not Path.is_dir: it raises PermissionError when a folder above may not be searched
+        # (chmod 000), and one such path must not stop the run (pre-commit names files).
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return FileError(path, "no such file or directory")
+    except OSError as error:
+        return FileError(path, f"cannot read: {error.strerror or error}")
 
 
 # -- the walk

@@ -199,3 +199,46 @@ def test_fix_in_a_read_only_folder_is_one_error_line(shared_tmp: Path, tmp_path:
     # No temporary file left anywhere.
     names = {path.name for path in shared_tmp.rglob("*")}
     assert names <= {"a.ipynb", "b.ipynb", "c.ipynb", "locked", "open"}
+
+
+def test_a_named_file_in_a_folder_nbport_cannot_search(shared_tmp: Path, tmp_path: Path) -> None:
+    # The configuration lookup walked up from it with Path.is_dir, which raised: a traceback.
+    _write(shared_tmp / "locked" / "b.ipynb")
+    (shared_tmp / "locked").chmod(0)
+    readable = _write(shared_tmp / "open" / "ok.ipynb")
+    readable.chmod(0o666)
+    (shared_tmp / "open").chmod(0o777)
+    for command in ("check", "fix"):
+        result = _nbport_as_nobody(
+            command, "locked/b.ipynb", "open/ok.ipynb", cwd=shared_tmp, scratch=tmp_path / command
+        )
+        assert result.stderr.splitlines() == [
+            "locked/b.ipynb: error: cannot read: Permission denied"
+        ], command
+        assert result.returncode == 2
+        assert result.stdout.startswith(f"open/ok.ipynb:cell 1:1:1: {SHELL_CD}") == (
+            command == "check"
+        )
+    assert _fixed(readable)
+
+
+def test_unreadable_named_paths_do_not_stop_the_run(shared_tmp: Path, tmp_path: Path) -> None:
+    # typer refused them with a usage error before nbport saw any path.
+    _write(shared_tmp / "folder" / "c.ipynb")
+    (shared_tmp / "folder").chmod(0)
+    _write(shared_tmp / "unreadable.ipynb").chmod(0)
+    _write(shared_tmp / "ok.ipynb")
+    result = _nbport_as_nobody(
+        "check",
+        "unreadable.ipynb",
+        "folder",
+        "ok.ipynb",
+        cwd=shared_tmp,
+        scratch=tmp_path / "scratch",
+    )
+    assert result.stderr.splitlines() == [
+        "folder: error: cannot read directory: Permission denied",
+        "unreadable.ipynb: error: cannot read: Permission denied",
+    ]
+    assert result.stdout.startswith(f"ok.ipynb:cell 1:1:1: {SHELL_CD}")
+    assert result.returncode == 2
