@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from functools import partial
 from pathlib import Path
@@ -192,23 +194,31 @@ def _styler(color: bool):  # noqa: ANN202 - returns typer.style or a plain pass-
     return typer.style if color else plain
 
 
-def _configs(  # noqa: ANN202 - a list of (nbport.config.Config, paths), imported lazily
+def _configs(  # noqa: ANN202 - a nbport.config_resolver.ConfigResolver, imported lazily
     paths: list[Path], command_line: dict[str, object]
 ):
-    """Each path's effective configuration (project file, then `command_line`), paths grouped by it.
+    """The resolver giving each file its nearest configuration with `command_line` on top, with
+    the configurations of `paths` already read, so that a mistake in them or in an option is
+    reported before anything runs (`_config_errors`)."""
+    from nbport.config_resolver import ConfigResolver
 
-    A bad configuration file is one line and exit code 2; a bad option is a usage error.
-    """
+    resolver = ConfigResolver(command_line)
+    with _config_errors():
+        for path in paths:
+            # .rules resolves the selection now, so a bad option fails first.
+            resolver.for_path(path).rules  # noqa: B018
+    return resolver
+
+
+@contextmanager
+def _config_errors() -> Iterator[None]:
+    """A bad configuration file is one line and exit code 2; a bad option is a usage error."""
     from nbport.catalog import CatalogError
-    from nbport.config import ConfigError, load_config
+    from nbport.config import ConfigError
     from nbport.selection import SelectionError
 
-    groups: dict[Path | None, tuple[object, list[Path]]] = {}
     try:
-        for path in paths:
-            config = load_config(path, command_line)
-            groups.setdefault(config.file, (config, []))[1].append(path)
-            config.rules  # noqa: B018 - resolves the selection now, so a bad option fails first
+        yield
     except ConfigError as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(2) from None
@@ -217,7 +227,6 @@ def _configs(  # noqa: ANN202 - a list of (nbport.config.Config, paths), importe
     except CatalogError as error:
         typer.echo(f"nbport: error: rule catalog: {error}", err=True)
         raise typer.Exit(2) from None
-    return list(groups.values())
 
 
 def _command_line(
@@ -245,23 +254,22 @@ def _run_configured(
     jobs: int | None,
     run,  # noqa: ANN001 - nbport.api.check_paths or fix_paths, with the command's own options
 ) -> object:
-    """One report over `paths` (default `.`), each group of paths run with its own configuration.
+    """One report over `paths` (default `.`), each file checked with its nearest configuration.
 
-    `run(paths, config=..., jobs=..., progress=...)` gets the worker count (default: the cores) and
-    a progress bar only on a terminal.
+    `run(paths, config=..., jobs=..., progress=...)` gets a `ConfigResolver`, the worker count
+    (default: the cores) and a progress bar only on a terminal. A broken configuration file met
+    in a walk ends the run like one above the named paths: one line, exit code 2, nothing checked
+    or written (its settings are unknown, and checking those files with others' would report or
+    fix what it may turn off).
     """
-    from nbport.api import RunReport
     from nbport.file_pool import default_jobs
 
-    groups = _configs(paths or [Path(".")], command_line)
+    named = paths or [Path(".")]
+    resolver = _configs(named, command_line)
     workers = jobs or default_jobs()
     progress = sys.stderr.isatty() and not os.environ.get("CI")
-    reports = [
-        run(group, config=config, jobs=workers, progress=progress) for config, group in groups
-    ]
-    if len(reports) == 1:
-        return reports[0]
-    return RunReport(tuple(file for report in reports for file in report.files))
+    with _config_errors():
+        return run(named, config=resolver, jobs=workers, progress=progress)
 
 
 def _check_format(output_format: OutputFormat, statistics: bool, diff: bool = False) -> None:
@@ -445,7 +453,7 @@ def show_config(
     from nbport.config import display_path
 
     options = _command_line(select, ignore, target, exclude, extend_exclude, respect_gitignore)
-    ((config, _),) = _configs([path], options)
+    config = _configs([path], options).for_path(path)
     where = display_path(config.file) if config.file is not None else "no configuration file"
     typer.echo(f"# {display_path(path)}: {where}")
     for line in config.describe():

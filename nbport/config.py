@@ -2,7 +2,7 @@
 
 The file is found by walking up from the checked path: the first folder holding either file wins,
 `nbport.toml` before `pyproject.toml`, and a `pyproject.toml` without a `[tool.nbport]` table is
-passed over. A command-line option replaces the file's value for the same key, except
+passed over. (`nbport.config_resolver` does this for every file and folder of a run, cached.) A command-line option replaces the file's value for the same key, except
 `extend-exclude`, whose command-line globs are added to the file's. Every key, type and rule code is
 checked when the file is read; a mistake is a `ConfigError` naming the file and the key, never
 ignored, so a typo cannot turn a check off without anyone noticing.
