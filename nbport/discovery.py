@@ -237,8 +237,7 @@ def _walk(root: Path, source: WalkSettingsSource) -> Iterator[tuple[str, bool, P
         if relative and not names.isdisjoint(source.file_names):
             settings = source.settings_set_in(Path(directory))
             if settings is not None and settings != scope.settings:
-                real = os.path.join(real_top, relative)
-                scope = yield from _scope(settings, real, relative, scope)
+                scope = yield from _scope(settings, real_top, relative, scope)
         if scope.settings.respect_gitignore:
             for entry in entries:
                 if entry.name == GITIGNORE and entry.is_file():
@@ -269,23 +268,36 @@ def _walk(root: Path, source: WalkSettingsSource) -> Iterator[tuple[str, bool, P
 
 
 def _scope(
-    settings: WalkSettings, real_folder: str, relative: str, outer: _Scope | None
+    settings: WalkSettings, real_top: str, relative: str, outer: _Scope | None
 ) -> Generator[FileError, None, _Scope]:
-    """The scope `settings` make for the subtree of `real_folder` (`relative` below the walked
-    directory), inside `outer` (None: the walked directory); yields the ignore files it cannot read.
-    """
+    """The scope `settings` make for the folder `relative` below the walked directory `real_top`
+    and its subtree, inside `outer` (None: for the walked directory itself); yields the ignore
+    files it cannot read."""
+    real_folder = os.path.normpath(os.path.join(real_top, relative))
     gitignores: tuple[_Matcher, ...] = ()
     if settings.respect_gitignore:
         if outer is not None and outer.settings.respect_gitignore:
             gitignores = outer.gitignores  # those of the folders above, read on the way down
         else:
-            for item in _gitignores_above(real_folder, cut=len(relative)):
-                if isinstance(item, FileError):
-                    yield item
-                else:
-                    gitignores = (*gitignores, item)
+            # Those a walk that respected .gitignore files all along would hold here.
+            found = [*_gitignores_within(real_top, relative), *_gitignores_above(real_top)]
+            yield from (item for item in found if isinstance(item, FileError))
+            gitignores = tuple(item for item in found if isinstance(item, _Matcher))
     excludes, excludes_below = _globs_matchers(settings.exclude, real_folder, relative)
     return _Scope(settings, gitignores, excludes, excludes_below)
+
+
+def _gitignores_within(real_top: str, relative: str) -> Iterator[_Matcher | FileError]:
+    """The `.gitignore` files of the folders from the parent of `relative` (a folder below the
+    walked directory `real_top`) up to `real_top`, deepest first, read as the walk reads them."""
+    names = relative.split("/")[:-1]  # "a/b/" → a, b
+    for depth in reversed(range(len(names))):
+        folder = "".join(f"{name}/" for name in names[:depth])
+        path = os.path.join(real_top, folder, GITIGNORE)
+        if os.path.isfile(path):
+            matcher = _gitignore_matcher(path, cut=len(folder))
+            if matcher is not None:
+                yield matcher
 
 
 def _ignored(relative: str, scope: _Scope) -> bool:

@@ -127,6 +127,25 @@ def test_a_nested_respect_gitignore_applies_to_its_own_subtree(tmp_path: Path) -
     ]
 
 
+def test_turning_respect_gitignore_back_on_brings_back_the_gitignores_above(
+    tmp_path: Path,
+) -> None:
+    # Outside a repository: the walked tree's own .gitignore files, including those of the
+    # folders where it was off.
+    write(tmp_path / ".gitignore", "*_out.py\n")
+    write(tmp_path / "off" / "nbport.toml", "respect-gitignore = false\n")
+    write(tmp_path / "off" / ".gitignore", "skip_*.py\n")
+    write(tmp_path / "off" / "skip_x.py")
+    write(tmp_path / "off" / "mid" / "x_out.py")
+    write(tmp_path / "off" / "mid" / "on" / "nbport.toml", "respect-gitignore = true\n")
+    write(tmp_path / "off" / "mid" / "on" / "y_out.py")
+    write(tmp_path / "off" / "mid" / "on" / "skip_y.py")
+    write(tmp_path / "off" / "mid" / "on" / "z.py")
+    report = check_paths([tmp_path], config=ConfigResolver())
+    checked = [file.path.relative_to(tmp_path).as_posix() for file in report.files]
+    assert checked == ["off/mid/on/z.py", "off/mid/x_out.py", "off/skip_x.py"]
+
+
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_output_stays_sorted_by_path_across_configurations(tmp_path: Path, jobs: str) -> None:
     # Enough files for two worker processes (nbport.file_pool.MIN_FILES_PER_JOB), in folders
