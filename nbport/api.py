@@ -5,13 +5,15 @@ Per-file problems become `FileError`s in the result, never exceptions, so one ba
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from nbport.catalog import CatalogEntry, load_catalog
 from nbport.config import Config
+from nbport.config_resolver import ConfigResolver
 from nbport.discovery import discover
 from nbport.documents import (
     Document,
@@ -120,7 +122,7 @@ def check_paths(
     paths: Sequence[Path],
     rules: Sequence[CatalogEntry] | None = None,
     *,
-    config: Config | None = None,
+    config: Config | ConfigResolver | None = None,
     report_unused_suppressions: bool = False,
     jobs: int = 1,
     progress: bool = False,
@@ -128,14 +130,17 @@ def check_paths(
     """Check every notebook and script found under `paths`.
 
     With `config` (see `nbport.config.load_config`), its rules less each file's per-file ignores,
-    its thresholds, its exclusions and `respect-gitignore` apply, and `rules` must be None. With
-    `report_unused_suppressions`, suppressions that silence nothing are findings (`NBP000`).
-    With `jobs` > 1, large runs are spread over that many processes (see `nbport.file_pool`);
-    with `progress`, a progress bar shows on standard error for long runs. Files come back in
-    path order either way.
+    its thresholds, its exclusions and `respect-gitignore` apply, and `rules` must be None. A
+    `ConfigResolver` gives each file, and each folder a walk enters, its nearest configuration
+    (as the CLI does); it raises `ConfigError` for a broken configuration file it meets, before
+    any file is checked. With `report_unused_suppressions`, suppressions that silence
+    nothing are findings (`NBP000`). With `jobs` > 1, large runs are spread over that many
+    processes (see `nbport.file_pool`); with `progress`, a progress bar shows on standard error
+    for long runs. Files come back in path order either way.
     """
-    task = _FileTask(_Plan.of(rules, config), report_unused_suppressions=report_unused_suppressions)
-    return RunReport(tuple(_each_file(paths, task, config, jobs=jobs, progress=progress)))
+    task = partial(_FileTask, report_unused_suppressions=report_unused_suppressions)
+    files = _each_file(paths, task, rules, config, jobs=jobs, progress=progress)
+    return RunReport(tuple(files))
 
 
 def fix_paths(
@@ -144,24 +149,26 @@ def fix_paths(
     *,
     unsafe: bool = False,
     write: bool = True,
-    config: Config | None = None,
+    config: Config | ConfigResolver | None = None,
     report_unused_suppressions: bool = False,
     jobs: int = 1,
     progress: bool = False,
 ) -> RunReport:
     """Fix every file under `paths`; with `write=False` only report what would change.
 
-    `config`, `jobs` and `progress` work as for `check_paths`. With `report_unused_suppressions`,
-    suppressions that silence nothing are findings (`NBP000`), and their safe fixes remove them.
+    `config`, `jobs` and `progress` work as for `check_paths` (a broken configuration file
+    raises before any file is written). With `report_unused_suppressions`, suppressions that
+    silence nothing are findings (`NBP000`), and their safe fixes remove them.
     """
-    task = _FileTask(
-        _Plan.of(rules, config),
+    task = partial(
+        _FileTask,
         report_unused_suppressions=report_unused_suppressions,
         fixing=True,
         unsafe=unsafe,
         write=write,
     )
-    return RunReport(tuple(_each_file(paths, task, config, jobs=jobs, progress=progress)))
+    files = _each_file(paths, task, rules, config, jobs=jobs, progress=progress)
+    return RunReport(tuple(files))
 
 
 @dataclass(frozen=True)
@@ -190,16 +197,21 @@ class _Plan:
 
 @dataclass(frozen=True)
 class _FileTask:
-    """Check or fix one file as the run asks: a value, so worker processes can receive it."""
+    """Check or fix one file as the run asks: a value, so worker processes can receive it.
 
-    plan: _Plan
+    It is called with a file and the index of its plan in `plans`: each worker receives the plans
+    once, not a configuration with every file.
+    """
+
+    plans: tuple[_Plan, ...]
     report_unused_suppressions: bool
     fixing: bool = False
     unsafe: bool = False
     write: bool = True
 
-    def __call__(self, path: Path) -> FileReport:
-        rules, settings = self.plan.rules_for(path), self.plan.settings
+    def __call__(self, job: tuple[Path, int]) -> FileReport:
+        path, plan = job[0], self.plans[job[1]]
+        rules, settings = plan.rules_for(path), plan.settings
         try:
             if self.fixing:
                 return fix_file(
@@ -352,11 +364,12 @@ def fix_file(
     settings: RuleSettings = DEFAULT_SETTINGS,
     report_unused_suppressions: bool = False,
 ) -> FileReport:
-    """Fix one file and write it, atomically, only if its bytes changed.
+    """Fix one file and write it back (`nbport.atomic_write.write_back`) only if its bytes changed.
 
-    Suppressed findings are not fixed; see `fix_document` for `report_unused_suppressions`. A
-    notebook in another language is skipped (`FileReport.skipped`): never read as Python, never
-    written.
+    A file that must not or cannot be written (read-only, in a read-only folder) is left unchanged,
+    with an error saying why and its findings as they stand. Suppressed findings are not fixed;
+    see `fix_document` for `report_unused_suppressions`. A notebook in another language is
+    skipped (`FileReport.skipped`): never read as Python, never written.
     """
     try:
         original = load_document(path)
@@ -378,9 +391,16 @@ def fix_file(
     if data == original.raw:
         return FileReport(path, outcome.result.findings, errors)
     if write:
-        from nbport.atomic_write import write_atomically
+        from nbport.atomic_write import WriteError, write_back
 
-        write_atomically(path, data)
+        try:
+            write_back(path, data)
+        except WriteError as error:
+            # The file keeps its findings: report them as `check` would, beside the reason.
+            unfixed = check_suppressed(original, rules, settings, report_unused_suppressions)
+            refusal = FileError(path, f"cannot write: {error}; not fixed")
+            unfixed_errors = (*_notice_errors(original), *unfixed.errors, refusal)
+            return FileReport(path, unfixed.findings, unfixed_errors)
     changes = tuple(_source_changes(original, outcome.document))
     return FileReport(path, outcome.result.findings, errors, outcome.fixed, changes, write)
 
@@ -493,29 +513,60 @@ def _decode(data: bytes) -> str:
 
 def _each_file(
     paths: Sequence[Path],
-    task: _FileTask,
-    config: Config | None = None,
+    task: Callable[[tuple[_Plan, ...]], _FileTask],
+    rules: Sequence[CatalogEntry] | None,
+    config: Config | ConfigResolver | None,
     *,
     jobs: int = 1,
     progress: bool = False,
 ) -> Iterable[FileReport]:
+    """The report of each file under `paths`, by path: `task(plans)` runs on each file with the
+    plan of its configuration (one `Config`, or each file's nearest with a `ConfigResolver`)."""
     # Discovery prunes what `exclude`, `extend-exclude` and .gitignore files leave out of directory
     # walks; a file named explicitly is always checked (pre-commit passes files by name).
-    found = list(
-        discover(
-            paths,
-            exclude=config.exclusions if config is not None else (),
-            respect_gitignore=config.respect_gitignore if config is not None else True,
+    if isinstance(config, ConfigResolver):
+        found = list(discover(paths, settings=config))
+    else:
+        found = list(
+            discover(
+                paths,
+                exclude=config.exclusions if config is not None else (),
+                respect_gitignore=config.respect_gitignore if config is not None else True,
+            )
         )
-    )
     files = [item for item in found if not isinstance(item, FileError)]
-    reports = map_files(task, files, jobs=jobs, progress=progress)
+    plans, jobs_of_files = _plans(files, rules, config)
+    reports = map_files(task(plans), jobs_of_files, jobs=jobs, progress=progress)
     # Discovery's errors keep their sorted places among the files' reports.
     for item in found:
         if isinstance(item, FileError):
             yield FileReport(item.path, errors=(item,))
         else:
             yield next(reports)
+
+
+def _plans(
+    files: Sequence[Path],
+    rules: Sequence[CatalogEntry] | None,
+    config: Config | ConfigResolver | None,
+) -> tuple[tuple[_Plan, ...], list[tuple[Path, int]]]:
+    """One plan per configuration in play, and each file with the index of its plan."""
+    if not isinstance(config, ConfigResolver):
+        return (_Plan.of(rules, config),), [(path, 0) for path in files]
+    if rules is not None:
+        raise TypeError("pass rules or config, not both: the config chooses the rules")
+    plans: list[_Plan] = []
+    index_of: dict[int, int] = {}  # id of a Config → index of its plan
+    jobs: list[tuple[Path, int]] = []
+    for path in files:
+        # Discovery gives files only; the resolver caches each folder's answer.
+        nearest = config.for_folder(path.parent)
+        if id(nearest) not in index_of:
+            nearest.rules  # noqa: B018 - selected once here, not in every worker process
+            index_of[id(nearest)] = len(plans)
+            plans.append(_Plan(None, nearest))
+        jobs.append((path, index_of[id(nearest)]))
+    return tuple(plans), jobs
 
 
 __all__ = [

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from functools import partial
 from pathlib import Path
@@ -17,7 +19,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from nbport.api import RunReport
-    from nbport.config import Config
+    from nbport.config_resolver import ConfigResolver
 
 app = typer.Typer(
     name="nbport",
@@ -40,6 +42,9 @@ PathsArgument = Annotated[
     typer.Argument(
         help="Notebooks (.ipynb), scripts (.py) or directories to search for them. Default: `.`",
         show_default=False,
+        # typer checks that a named path is readable and stops the whole run with a usage error
+        # when one is not; nbport reports it as that path's `error:` line and checks the others.
+        readable=False,
     ),
 ]
 SelectOption = Annotated[
@@ -211,24 +216,37 @@ def _styler(color: bool) -> Callable[..., str]:
     return typer.style if color else plain
 
 
-def _configs(paths: list[Path], command_line: dict[str, object]) -> list[tuple[Config, list[Path]]]:
-    """Each path's effective configuration (project file, then `command_line`), paths grouped by it.
+def _configs(paths: list[Path], command_line: dict[str, object]) -> ConfigResolver:
+    """The resolver giving each file its nearest configuration with `command_line` on top, with
+    the configurations of `paths` already read, so that a mistake in them or in an option is
+    reported before anything runs (`_config_errors`). A prefix of `--select` that selects only
+    another target's rules, beside others that run, gets a warning line."""
+    from nbport.catalog import load_catalog
+    from nbport.config_resolver import ConfigResolver
+    from nbport.selection import other_target_notes
 
-    A bad configuration file is one line and exit code 2; a bad option is a usage error.
-    """
-    from nbport.catalog import CatalogError, load_catalog
-    from nbport.config import ConfigError, load_config
-    from nbport.selection import SelectionError, other_target_notes
-
-    groups: dict[Path | None, tuple[Config, list[Path]]] = {}
+    resolver = ConfigResolver(command_line)
     notes: dict[str, None] = {}
-    try:
+    with _config_errors():
         for path in paths:
-            config = load_config(path, command_line)
-            groups.setdefault(config.file, (config, []))[1].append(path)
+            config = resolver.for_path(path)
             config.rules  # noqa: B018 - resolves the selection now, so a bad option fails first
             selected = (*(config.select or ()), *config.extend_select)
             notes.update(dict.fromkeys(other_target_notes(load_catalog(), selected, config.target)))
+    for note in notes:
+        typer.echo(f"nbport: warning: {note}", err=True)
+    return resolver
+
+
+@contextmanager
+def _config_errors() -> Iterator[None]:
+    """A bad configuration file is one line and exit code 2; a bad option is a usage error."""
+    from nbport.catalog import CatalogError
+    from nbport.config import ConfigError
+    from nbport.selection import SelectionError
+
+    try:
+        yield
     except ConfigError as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(2) from None
@@ -237,9 +255,6 @@ def _configs(paths: list[Path], command_line: dict[str, object]) -> list[tuple[C
     except CatalogError as error:
         typer.echo(f"nbport: error: rule catalog: {error}", err=True)
         raise typer.Exit(2) from None
-    for note in notes:  # some rules run, but a prefix given selects only other targets' rules
-        typer.echo(f"nbport: warning: {note}", err=True)
-    return list(groups.values())
 
 
 def _command_line(
@@ -267,23 +282,22 @@ def _run_configured(
     jobs: int | None,
     run: Callable[..., RunReport],
 ) -> RunReport:
-    """One report over `paths` (default `.`), each group of paths run with its own configuration.
+    """One report over `paths` (default `.`), each file checked with its nearest configuration.
 
-    `run(paths, config=..., jobs=..., progress=...)` gets the worker count (default: the cores) and
-    a progress bar only on a terminal.
+    `run(paths, config=..., jobs=..., progress=...)` gets a `ConfigResolver`, the worker count
+    (default: the cores) and a progress bar only on a terminal. A broken configuration file met
+    in a walk ends the run like one above the named paths: one line, exit code 2, nothing checked
+    or written (its settings are unknown, and checking those files with others' would report or
+    fix what it may turn off).
     """
-    from nbport.api import RunReport
     from nbport.file_pool import default_jobs
 
-    groups = _configs(paths or [Path(".")], command_line)
+    named = paths or [Path(".")]
+    resolver = _configs(named, command_line)
     workers = jobs or default_jobs()
     progress = sys.stderr.isatty() and not os.environ.get("CI")
-    reports = [
-        run(group, config=config, jobs=workers, progress=progress) for config, group in groups
-    ]
-    if len(reports) == 1:
-        return reports[0]
-    return RunReport(tuple(file for report in reports for file in report.files))
+    with _config_errors():
+        return run(named, config=resolver, jobs=workers, progress=progress)
 
 
 def _check_format(output_format: OutputFormat, statistics: bool, diff: bool = False) -> None:
@@ -465,7 +479,8 @@ def show_config(
     path: Annotated[
         Path,
         typer.Argument(
-            help="The file or folder whose configuration to show (found walking up from it)."
+            help="The file or folder whose configuration to show (found walking up from it).",
+            readable=False,  # the configuration of a file nbport cannot read is still shown
         ),
     ] = Path("."),
     select: SelectOption = None,
@@ -484,7 +499,7 @@ def show_config(
     from nbport.config import display_path
 
     options = _command_line(select, ignore, target, exclude, extend_exclude, respect_gitignore)
-    ((config, _),) = _configs([path], options)
+    config = _configs([path], options).for_path(path)
     where = display_path(config.file) if config.file is not None else "no configuration file"
     typer.echo(f"# {display_path(path)}: {where}")
     for line in config.describe():

@@ -2,7 +2,7 @@
 
 The file is found by walking up from the checked path: the first folder holding either file wins,
 `nbport.toml` before `pyproject.toml`, and a `pyproject.toml` without a `[tool.nbport]` table is
-passed over. A command-line option replaces the file's value for the same key, except
+passed over. (`nbport.config_resolver` does this for every file and folder of a run, cached.) A command-line option replaces the file's value for the same key, except
 `extend-exclude`, whose command-line globs are added to the file's. Every key, type and rule code is
 checked when the file is read; a mistake is a `ConfigError` naming the file and the key, never
 ignored, so a typo cannot turn a check off without anyone noticing.
@@ -227,14 +227,26 @@ def find_config_file(start: Path) -> ConfigFile | None:
     """The configuration for `start` (a file or folder): the nearest folder, walking up, with an
     `nbport.toml` or a `pyproject.toml` holding `[tool.nbport]`. Raises `ConfigError`."""
     absolute = Path(os.path.abspath(start))
-    folder = absolute if absolute.is_dir() else absolute.parent
+    # os.path.isdir, not Path.is_dir: the latter raises when a folder above may not be searched.
+    folder = absolute if os.path.isdir(absolute) else absolute.parent
     for candidate_folder in (folder, *folder.parents):
-        for name in CONFIG_FILES:
-            candidate = candidate_folder / name
-            if candidate.is_file():
-                found = read_config_file(candidate)
-                if found is not None:
-                    return found
+        found = config_file_in(candidate_folder)
+        if found is not None:
+            return found
+    return None
+
+
+def config_file_in(folder: Path) -> ConfigFile | None:
+    """The configuration file in `folder` itself: its `nbport.toml`, else its `pyproject.toml` if
+    that holds `[tool.nbport]`, else None. Raises `ConfigError` when the file is broken."""
+    for name in CONFIG_FILES:
+        candidate = folder / name
+        # A folder nbport may not search (chmod 000) shows no file: nothing in it can be checked
+        # either, and its files get their own "cannot read" error. Path.is_file would raise.
+        if os.path.isfile(candidate):
+            found = read_config_file(candidate)
+            if found is not None:
+                return found
     return None
 
 
@@ -269,7 +281,14 @@ def load_config(start: Path, command_line: Mapping[str, Any] | None = None) -> C
     Command-line `exclude` (replaces the file's) and `extend-exclude` (added to the file's) are
     lists of globs relative to the working directory; `respect-gitignore` is a bool.
     """
-    found = find_config_file(start)
+    return effective_config(find_config_file(start), command_line)
+
+
+def effective_config(
+    found: ConfigFile | None, command_line: Mapping[str, Any] | None = None
+) -> Config:
+    """The defaults, then the values of `found` (if any), then those of `command_line` (as for
+    `load_config`)."""
     values: dict[str, Any] = {}
     sources = dict.fromkeys(KEYS, DEFAULT)
     if found is not None:
@@ -412,7 +431,9 @@ __all__ = [
     "Config",
     "ConfigError",
     "ConfigFile",
+    "config_file_in",
     "display_path",
+    "effective_config",
     "find_config_file",
     "load_config",
     "read_config_file",

@@ -22,6 +22,12 @@ a link to a file is checked only when its target lies inside the walked director
 twice (a link and its target, a file under two named paths) is checked once, under the path it was
 found at (the link's target's path when both were found).
 
+Those settings (`WalkSettings`: exclusion globs and whether `.gitignore` files count) may change
+below a folder: with a `WalkSettingsSource` such as `nbport.config_resolver.ConfigResolver`, a folder
+holding a configuration file sets them for its subtree, replacing those of the folders above (as the
+nearest configuration applies whole to a file), the way ruff applies a nested configuration's
+`exclude`. The folder itself was let in by the settings above it.
+
 What the user names is exempt: a file named explicitly is always checked, even when ignored or
 excluded (pre-commit passes files by name), and so is a named link. A directory named explicitly is
 walked even when it is ignored, a skipped name or excluded (as ruff and ripgrep do): the patterns
@@ -34,10 +40,11 @@ Everything comes out sorted by path, errors among the files: an unreadable direc
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+import stat
+from collections.abc import Collection, Generator, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from nbport.documents import SUFFIXES
 from nbport.finding import FileError
@@ -78,15 +85,66 @@ class Globs:
     patterns: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class WalkSettings:
+    """What a walk leaves out of a subtree: what `exclude` matches, and with `respect_gitignore`
+    what `.gitignore` files ignore."""
+
+    exclude: tuple[Globs, ...] = ()
+    respect_gitignore: bool = True
+
+
+class WalkSettingsSource(Protocol):
+    """Where a walk takes the `WalkSettings` of each subtree from: the project's configuration
+    files (`nbport.config_resolver.ConfigResolver`), or one set for everything."""
+
+    @property
+    def file_names(self) -> Collection[str]:
+        """The names of the files that may set settings for the folder holding them; the walk asks
+        `settings_set_in` only about folders holding one, so other folders cost nothing."""
+        ...
+
+    def settings_for(self, folder: Path) -> WalkSettings:
+        """The settings in force in `folder`: its own, or those of the nearest folder above it."""
+        ...
+
+    def settings_set_in(self, folder: Path) -> WalkSettings | None:
+        """The settings `folder` sets for its subtree; None when it sets none."""
+        ...
+
+
+@dataclass(frozen=True)
+class _SameSettings:
+    """One set of settings for every folder of every walk."""
+
+    settings: WalkSettings
+    file_names: tuple[str, ...] = ()
+
+    def settings_for(self, folder: Path) -> WalkSettings:
+        return self.settings
+
+    def settings_set_in(self, folder: Path) -> WalkSettings | None:
+        return None
+
+
 def discover(
-    paths: Sequence[Path], *, exclude: Sequence[Globs] = (), respect_gitignore: bool = True
+    paths: Sequence[Path],
+    *,
+    exclude: Sequence[Globs] = (),
+    respect_gitignore: bool = True,
+    settings: WalkSettingsSource | None = None,
 ) -> Iterator[Path | FileError]:
     """Each file to check once, and each path that could not be read as a `FileError`, by path.
 
     Named files are kept whatever ignores them; directories are walked for `.ipynb` and `.py`
     files, leaving out what `exclude` and (with `respect_gitignore`) `.gitignore` files ignore,
-    as the module docstring describes.
+    as the module docstring describes. With `settings`, each subtree takes its exclusions and
+    `respect_gitignore` from it instead (`exclude` and `respect_gitignore` are then unused);
+    whatever it raises (a broken configuration file) ends the discovery.
     """
+    source = settings
+    if source is None:
+        source = _SameSettings(WalkSettings(tuple(exclude), respect_gitignore))
     # real path → (is a link, path as found): a file reached twice is kept once.
     chosen: dict[str, tuple[bool, Path]] = {}
     errors: list[FileError] = []
@@ -96,18 +154,31 @@ def discover(
             chosen[real] = (is_link, path)
 
     for path in paths:
-        if path.is_dir():
-            for item in _walk(path, exclude, respect_gitignore):
+        named = _named(path)
+        if isinstance(named, FileError):
+            errors.append(named)
+        elif named:
+            for item in _walk(path, source):
                 if isinstance(item, FileError):
                     errors.append(item)
                 else:
                     keep(*item)
-        elif path.exists():
-            keep(os.path.realpath(path), path.is_symlink(), path)
         else:
-            errors.append(FileError(path, "no such file or directory"))
+            keep(os.path.realpath(path), path.is_symlink(), path)
     found: list[Path | FileError] = [*errors, *(path for _, path in chosen.values())]
     yield from sorted(found, key=lambda item: item.path if isinstance(item, FileError) else item)
+
+
+def _named(path: Path) -> bool | FileError:
+    """Whether a named path is a directory (False: a file), or why it cannot be checked."""
+    try:
+        # Not Path.is_dir: it raises PermissionError when a folder above may not be searched
+        # (chmod 000), and one such path must not stop the run (pre-commit names files).
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return FileError(path, "no such file or directory")
+    except OSError as error:
+        return FileError(path, f"cannot read: {error.strerror or error}")
 
 
 # -- the walk
@@ -129,50 +200,61 @@ class _Matcher:
         return self.spec.check_file(self.prefix + relative[self.cut :]).include
 
 
-def _walk(
-    root: Path, exclude: Sequence[Globs], respect_gitignore: bool
-) -> Iterator[tuple[str, bool, Path] | FileError]:
+@dataclass(frozen=True)
+class _Scope:
+    """The walk's settings in one subtree, as matchers of paths below the walked directory."""
+
+    settings: WalkSettings
+    #: Deepest first.
+    gitignores: tuple[_Matcher, ...]
+    excludes: tuple[_Matcher, ...]
+    #: Exclude matchers that start applying inside a folder (by its path below the walked
+    #: directory, with a trailing `/`): those of globs relative to that folder.
+    excludes_below: Mapping[str, tuple[_Matcher, ...]]
+
+
+def _walk(root: Path, source: WalkSettingsSource) -> Iterator[tuple[str, bool, Path] | FileError]:
     """(real path, is a link, path) of each file under `root`, or a `FileError`."""
     top = os.fspath(root)
     real_top = os.path.realpath(top)
-    gitignores: tuple[_Matcher, ...] = ()
-    if respect_gitignore:
-        above = list(_gitignores_above(real_top))
-        errors = [item for item in above if isinstance(item, FileError)]
-        yield from errors
-        gitignores = tuple(item for item in above if isinstance(item, _Matcher))
-    excludes, excludes_below = _globs_matchers(exclude, real_top)
-    # (directory as found, its path below `root` with a trailing `/`, its .gitignore matchers,
-    # deepest first, and its exclude matchers)
-    stack = [(top, "", gitignores, excludes)]
+    scope = yield from _scope(source.settings_for(root), real_top, "", None)
+    # (directory as found, its path below `root` with a trailing `/`, the scope it is in)
+    stack = [(top, "", scope)]
     while stack:
-        directory, relative, gitignores, excludes = stack.pop()
-        excludes = (*excludes, *excludes_below.get(relative, ()))
+        directory, relative, scope = stack.pop()
+        if relative in scope.excludes_below:
+            excludes = (*scope.excludes, *scope.excludes_below[relative])
+            scope = replace(scope, excludes=excludes)
         try:
             with os.scandir(directory) as scan:
                 entries = list(scan)
         except OSError as error:
             yield FileError(Path(directory), f"cannot read directory: {error.strerror or error}")
             continue
-        if relative and any(entry.name == "pyvenv.cfg" for entry in entries):
+        names = {entry.name for entry in entries}
+        if relative and "pyvenv.cfg" in names:
             continue  # a virtual environment, seen from inside: no stat per directory to find it
-        if respect_gitignore:
+        if relative and not names.isdisjoint(source.file_names):
+            settings = source.settings_set_in(Path(directory))
+            if settings is not None and settings != scope.settings:
+                scope = yield from _scope(settings, real_top, relative, scope)
+        if scope.settings.respect_gitignore:
             for entry in entries:
                 if entry.name == GITIGNORE and entry.is_file():
                     read = _gitignore_matcher(entry.path, cut=len(relative))
                     if isinstance(read, FileError):
                         yield read
                     elif read is not None:
-                        gitignores = (read, *gitignores)
+                        scope = replace(scope, gitignores=(read, *scope.gitignores))
         for entry in entries:
             name = entry.name
             if entry.is_dir(follow_symlinks=False):
                 child = relative + name + "/"
-                if name not in SKIPPED_DIRECTORIES and not _ignored(child, gitignores, excludes):
-                    stack.append((entry.path, child, gitignores, excludes))
+                if name not in SKIPPED_DIRECTORIES and not _ignored(child, scope):
+                    stack.append((entry.path, child, scope))
             elif name.endswith(SUFFIXES):
                 child = relative + name
-                if _ignored(child, gitignores, excludes):
+                if _ignored(child, scope):
                     continue
                 if not entry.is_symlink():
                     if entry.is_file(follow_symlinks=False):  # not a socket or a fifo
@@ -185,19 +267,53 @@ def _walk(
                     yield real, True, Path(entry.path)
 
 
-def _ignored(relative: str, gitignores: Sequence[_Matcher], excludes: Sequence[_Matcher]) -> bool:
-    for matcher in gitignores:  # the deepest .gitignore with a matching pattern decides
+def _scope(
+    settings: WalkSettings, real_top: str, relative: str, outer: _Scope | None
+) -> Generator[FileError, None, _Scope]:
+    """The scope `settings` make for the folder `relative` below the walked directory `real_top`
+    and its subtree, inside `outer` (None: for the walked directory itself); yields the ignore
+    files it cannot read."""
+    real_folder = os.path.normpath(os.path.join(real_top, relative))
+    gitignores: tuple[_Matcher, ...] = ()
+    if settings.respect_gitignore:
+        if outer is not None and outer.settings.respect_gitignore:
+            gitignores = outer.gitignores  # those of the folders above, read on the way down
+        else:
+            # Those a walk that respected .gitignore files all along would hold here.
+            found = [*_gitignores_within(real_top, relative), *_gitignores_above(real_top)]
+            yield from (item for item in found if isinstance(item, FileError))
+            gitignores = tuple(item for item in found if isinstance(item, _Matcher))
+    excludes, excludes_below = _globs_matchers(settings.exclude, real_folder, relative)
+    return _Scope(settings, gitignores, excludes, excludes_below)
+
+
+def _gitignores_within(real_top: str, relative: str) -> Iterator[_Matcher | FileError]:
+    """The `.gitignore` files of the folders from the parent of `relative` (a folder below the
+    walked directory `real_top`) up to `real_top`, deepest first, read as the walk reads them."""
+    names = relative.split("/")[:-1]  # "a/b/" → a, b
+    for depth in reversed(range(len(names))):
+        folder = "".join(f"{name}/" for name in names[:depth])
+        path = os.path.join(real_top, folder, GITIGNORE)
+        if os.path.isfile(path):
+            matcher = _gitignore_matcher(path, cut=len(folder))
+            if matcher is not None:
+                yield matcher
+
+
+def _ignored(relative: str, scope: _Scope) -> bool:
+    for matcher in scope.gitignores:  # the deepest .gitignore with a matching pattern decides
         verdict = matcher.verdict(relative)
         if verdict is not None:
             if verdict:
                 return True
             break
-    return any(matcher.verdict(relative) for matcher in excludes)
+    return any(matcher.verdict(relative) for matcher in scope.excludes)
 
 
-def _gitignores_above(real_top: str) -> Iterator[_Matcher | FileError]:
+def _gitignores_above(real_top: str, *, cut: int = 0) -> Iterator[_Matcher | FileError]:
     """The `.gitignore` files from the repository root down to `real_top`'s parent, deepest first,
-    then `.git/info/exclude` (git's lowest precedence); nothing outside a repository."""
+    then `.git/info/exclude` (git's lowest precedence); nothing outside a repository. `cut`: the
+    length of `real_top`'s path below the walked directory."""
     repository = _repository_root(real_top)
     if repository is None:
         return
@@ -205,12 +321,12 @@ def _gitignores_above(real_top: str) -> Iterator[_Matcher | FileError]:
     while folder != repository:  # the repository root is `real_top` or a folder above it
         folder = os.path.dirname(folder)
         matcher = _gitignore_matcher(
-            os.path.join(folder, GITIGNORE), prefix=_below(real_top, folder)
+            os.path.join(folder, GITIGNORE), prefix=_below(real_top, folder), cut=cut
         )
         if matcher is not None:
             yield matcher
     info_exclude = os.path.join(repository, ".git", "info", "exclude")
-    matcher = _gitignore_matcher(info_exclude, prefix=_below(real_top, repository))
+    matcher = _gitignore_matcher(info_exclude, prefix=_below(real_top, repository), cut=cut)
     if matcher is not None:
         yield matcher
 
@@ -250,21 +366,22 @@ def _gitignore_matcher(path: str, *, prefix: str = "", cut: int = 0) -> _Matcher
 
 
 def _globs_matchers(
-    exclude: Sequence[Globs], real_top: str
-) -> tuple[tuple[_Matcher, ...], dict[str, list[_Matcher]]]:
-    """The matchers for the walk of `real_top`, and those for folders inside it (by their path
-    below it, with a trailing `/`), which apply once the walk enters them."""
+    exclude: Sequence[Globs], real_folder: str, relative: str
+) -> tuple[tuple[_Matcher, ...], dict[str, tuple[_Matcher, ...]]]:
+    """The matchers for the subtree of `real_folder` (`relative` below the walked directory), and
+    those for folders inside it (by their path below the walked directory, with a trailing `/`),
+    which apply once the walk enters them."""
     everywhere: list[_Matcher] = []
-    below: dict[str, list[_Matcher]] = {}
+    below: dict[str, tuple[_Matcher, ...]] = {}
     for globs in exclude:
         if not globs.patterns:
             continue
         folder = os.path.realpath(globs.folder)
-        if real_top == folder or real_top.startswith(os.path.join(folder, "")):
-            everywhere.append(_matcher(globs.patterns, _below(real_top, folder), 0))
-        elif folder.startswith(os.path.join(real_top, "")):
-            relative = _below(folder, real_top)
-            below.setdefault(relative, []).append(_matcher(globs.patterns, "", len(relative)))
+        if real_folder == folder or real_folder.startswith(os.path.join(folder, "")):
+            everywhere.append(_matcher(globs.patterns, _below(real_folder, folder), len(relative)))
+        elif folder.startswith(os.path.join(real_folder, "")):
+            inside = relative + _below(folder, real_folder)
+            below[inside] = (*below.get(inside, ()), _matcher(globs.patterns, "", len(inside)))
         else:  # an unrelated folder: `nbport check ../other --exclude legacy/`
             everywhere.append(_matcher(globs.patterns, "", 0))
     return tuple(everywhere), below
@@ -298,4 +415,11 @@ def _spec(lines: Iterable[str]) -> PathSpec:
     return GitIgnoreSpec.from_lines(list(lines))
 
 
-__all__ = ["GITIGNORE", "SKIPPED_DIRECTORIES", "Globs", "discover"]
+__all__ = [
+    "GITIGNORE",
+    "SKIPPED_DIRECTORIES",
+    "Globs",
+    "WalkSettings",
+    "WalkSettingsSource",
+    "discover",
+]

@@ -8,12 +8,12 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
 
+Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 #: Below this many files per worker, starting processes costs more than it saves (a file takes
@@ -38,13 +38,13 @@ def workers_for(file_count: int, jobs: int) -> int:
 
 
 def map_files(
-    task: Callable[[Path], Result],
-    files: Sequence[Path],
+    task: Callable[[Item], Result],
+    files: Sequence[Item],
     *,
     jobs: int = 1,
     progress: bool = False,
 ) -> Iterator[Result]:
-    """`task(path)` for each of `files`, in order.
+    """`task(file)` for each of `files` (paths, or whatever `task` takes per file), in order.
 
     With `jobs` > 1 and enough files, the work is spread over that many processes; `task` must then
     be picklable (a module-level function, or an instance of a module-level class) where processes
@@ -68,17 +68,17 @@ def map_files(
 
 
 #: The task of this worker process (set by `_install` when the worker starts).
-_installed: Callable[[Path], Any] | None = None
+_installed: Callable[[Any], Any] | None = None
 
 
-def _install(task: Callable[[Path], Any]) -> None:
+def _install(task: Callable[[Any], Any]) -> None:
     global _installed
     _installed = task
 
 
-def _run_installed(path: Path) -> Any:
+def _run_installed(file: Any) -> Any:
     assert _installed is not None, "a worker runs only after _install"
-    return _installed(path)
+    return _installed(file)
 
 
 def _context() -> BaseContext:
