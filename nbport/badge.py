@@ -20,7 +20,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from nbport.atomic_write import write_atomically
+from nbport.atomic_write import WriteError, write_back
 from nbport.colab import (
     BadgeFormat,
     Checkout,
@@ -132,7 +132,7 @@ def badge_paths(
                     yield _notebook(file, repositories, write=write)
                 else:
                     yield _markdown(file, repositories)
-            except (ColabUrlError, DocumentError, OSError) as error:
+            except (ColabUrlError, DocumentError, WriteError, OSError) as error:
                 message = error.strerror if isinstance(error, OSError) else str(error)
                 yield BadgeResult(file, Outcome.ERROR, error=message or str(error))
 
@@ -173,7 +173,7 @@ def _notebook(path: Path, repositories: GitRepositories, *, write: bool) -> Badg
     changed = with_badge(document, expected, found)
     # Read the result back as nbport reads any notebook: it must still be a valid one.
     NotebookDocument.from_bytes(path, changed.dump())
-    write_atomically(path, changed.dump())
+    write_back(path, changed.dump())
     outcome = Outcome.ADDED if found is None else Outcome.UPDATED
     return BadgeResult(
         path, outcome, found=found.url if found is not None else None, expected=expected

@@ -474,12 +474,15 @@ def _cell_counts(notebook: NotebookNode) -> tuple[int, int]:
 def _write(path: Path, data: bytes, *, force: bool) -> None:
     """Write `data` to `path` through a temporary file beside it, so that a crash never leaves half
     a file; an existing `path` is replaced only with `force` (and keeps its mode)."""
-    from nbport.atomic_write import write_atomically
+    from nbport.atomic_write import WriteError, write_back
 
     if path.exists():
         if not force:
             raise ConvertError(f"{path} exists; pass --force to overwrite it")
-        write_atomically(path, data)
+        try:
+            write_back(path, data)
+        except WriteError as error:
+            raise ConvertError(f"cannot write {path}: {error}") from None
         return
     # Created with open() rather than mkstemp so that the new file gets the usual mode (umask).
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.nbport")

@@ -106,6 +106,22 @@ def test_fix_leaves_a_read_only_file_alone(tmp_path: Path) -> None:
     assert "+%cd data" in preview.stdout
 
 
+def test_convert_force_and_badge_leave_a_read_only_file_alone(tmp_path: Path) -> None:
+    read_only = _write(tmp_path / "ro.ipynb")
+    read_only.chmod(0o444)
+    _write(tmp_path / "ro.py", "x = 1\n")
+    converted = _nbport("convert", "ro.py", "-o", "ro.ipynb", "--force", cwd=tmp_path)
+    assert converted.returncode == 2
+    assert converted.stderr.splitlines() == [
+        "ro.py: error: cannot write ro.ipynb: file is read-only"
+    ]
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    badge = _nbport("badge", "ro.ipynb", "--remote", "owner/repo", "--ref", "main", cwd=tmp_path)
+    assert badge.returncode == 2
+    assert badge.stderr.splitlines() == ["ro.ipynb: error: file is read-only"]
+    assert read_only.read_text(encoding="utf-8") == BAD_NOTEBOOK
+
+
 def test_fix_paths_reports_a_refused_write_without_fixes(tmp_path: Path) -> None:
     read_only = _write(tmp_path / "ro.ipynb")
     read_only.chmod(0o444)
