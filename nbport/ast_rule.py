@@ -14,7 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from nbport.finding import Edit, FixSafety
-from nbport.rule import Rule, UnitContext
+from nbport.rule import Rule
+from nbport.rules.unit import UnitContext
 
 _Hook = Callable[[ast.AST], None]
 

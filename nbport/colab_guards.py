@@ -16,7 +16,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from nbport.escapes import Escape
-from nbport.rule import UnitContext
+from nbport.rules.unit import UnitContext
 
 #: Exceptions whose handler catches the ImportError (ModuleNotFoundError) of a missing google.colab.
 _CATCHES_IMPORT_ERROR = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}

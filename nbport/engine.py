@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import importlib.util
 import symtable
 import warnings
 from collections.abc import Sequence
@@ -25,8 +26,12 @@ from nbport.catalog import CatalogEntry
 from nbport.documents.base import Document, EscapeStyle, Unit
 from nbport.escapes import automagic_candidate, bound_in, leading_indent, scan
 from nbport.finding import FileError, Finding
-from nbport.rule import DEFAULT_SETTINGS, Rule, RuleSettings, UnitContext
+from nbport.rule import DEFAULT_SETTINGS, Rule, RuleSettings
+from nbport.rules import base
+from nbport.rules.names import NameResolver
+from nbport.rules.unit import UnitContext
 from nbport.statement_filter import keep_statements
+from nbport.walk import learn_bindings, walk
 
 if TYPE_CHECKING:
     from nbport.syntax_rule import SyntaxRule
@@ -42,14 +47,28 @@ class CheckResult:
     errors: tuple[FileError, ...]
 
 
-def rule_class(entry: CatalogEntry) -> type[Rule]:
+def rule_class(entry: CatalogEntry) -> type[Rule] | type[base.Rule]:
     """The class implementing `entry`, imported on first use (syntax rules pull in libcst)."""
     # Cached by name: hashing a whole entry (its examples too) on every call costs more than this.
-    return _rule_class(entry.module, entry.id)
+    return _rule_class(entry.name, entry.id)
 
 
 @cache
-def _rule_class(module_name: str, rule_id: str) -> type[Rule]:
+def _rule_class(name: str, rule_id: str) -> type[Rule] | type[base.Rule]:
+    module_name = f"nbport.rules.{name.replace('-', '_')}"
+    if importlib.util.find_spec(module_name) is not None:
+        module = importlib.import_module(module_name)
+        kernel_rules = [
+            value
+            for value in vars(module).values()
+            if isinstance(value, type)
+            and issubclass(value, base.Rule)
+            and value.__module__ == module_name
+        ]
+        if len(kernel_rules) != 1:
+            raise LookupError(f"{module_name} must define one rule, not {len(kernel_rules)}")
+        return kernel_rules[0]
+    module_name = f"nbport.checks.{name.replace('-', '_')}"
     module = importlib.import_module(module_name)
     for value in vars(module).values():
         if (
@@ -69,13 +88,20 @@ def check_document(
     """Run `entries` over every unit of `document`, with the project's rule `settings`."""
     findings: list[Finding] = []
     errors: list[FileError] = []
-    rules: dict[str, Rule | None] = {}
+    rules: dict[str, Rule | base.Rule | None] = {}
+    names = NameResolver()
 
-    def rule_for(entry: CatalogEntry) -> Rule | None:
+    def rule_for(entry: CatalogEntry) -> Rule | base.Rule | None:
         if entry.id not in rules:
-            rule = rule_class(entry)(entry, document, findings.append)
-            rule.configure(settings)
-            rules[entry.id] = rule if rule.applies() else None
+            cls = rule_class(entry)
+            if issubclass(cls, base.Rule):
+                kernel_rule = cls()
+                kernel_rule.bind(entry, document, names, settings.options(entry), findings.append)
+                rules[entry.id] = kernel_rule if kernel_rule.begin_document() else None
+            else:
+                rule = cls(entry, document, findings.append)
+                rule.configure(settings)
+                rules[entry.id] = rule if rule.applies() else None
         return rules[entry.id]
 
     with warnings.catch_warnings():
@@ -83,6 +109,8 @@ def check_document(
         warnings.simplefilter("ignore")
         units = document.units()
         triggers = _Triggers(units, entries)
+        # Rules of the kernel read the document's imports, from every unit that has some.
+        reads_names = any(issubclass(rule_class(entry), base.Rule) for entry in entries)
         # What the notebook binds shadows automagic (`nbport.escapes.bound_in`): read if needed.
         shadowed = bound_in([unit.text for unit in units])
         for unit in units:
@@ -92,7 +120,7 @@ def check_document(
             if not scanned.is_python:
                 continue
             python, dedent, dedented_lines = strip_leading_indent(scanned.masked)
-            if not triggered:
+            if not triggered and not (reads_names and "import" in python):
                 # No rule looks at it: only whether it is Python 3 is wanted, not its tree.
                 problem = python3_problem(python)
                 if problem is not None:
@@ -103,15 +131,26 @@ def check_document(
                 errors.append(_unit_error(document, unit, tree))
                 continue
             active = [rule for entry in triggered if (rule := rule_for(entry)) is not None]
+            kernel_rules = [rule for rule in active if isinstance(rule, base.Rule)]
+            if not kernel_rules:
+                learn_bindings(tree, names)  # later units' rules may need its imports
             if not active:
                 continue
             context = UnitContext(unit, scanned, python, tree, dedent, dedented_lines)
             for rule in active:
-                rule.begin_unit(context)
+                if isinstance(rule, base.Rule):
+                    rule.unit = context
+                    rule.begin_unit()
+                else:
+                    rule.begin_unit(context)
             for escape in scanned.escapes:
                 for rule in active:
                     rule.check_escape(escape)
-            syntax_rules = [rule for rule in active if rule.uses_syntax]
+            if kernel_rules:
+                walk(tree, kernel_rules, names)
+                for kernel_rule in kernel_rules:
+                    kernel_rule.end_unit()
+            syntax_rules = [rule for rule in active if isinstance(rule, Rule) and rule.uses_syntax]
             if syntax_rules:
                 problem = _visit_syntax(context, syntax_rules)  # type: ignore[arg-type]
                 if problem is not None:

@@ -2,80 +2,17 @@
 
 from __future__ import annotations
 
-import ast
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from nbport.documents.base import Document, Unit
-from nbport.finding import Edit, Finding, Fix, FixSafety, Location, MetadataEdit
-from nbport.positions import LineIndex
+from nbport.documents.base import Document
+from nbport.finding import Edit, Finding, Fix, FixSafety, MetadataEdit
+from nbport.rules.unit import UnitContext
 
 if TYPE_CHECKING:
     from nbport.catalog import CatalogEntry
-    from nbport.escapes import Escape, ScannedUnit
-
-
-@dataclass
-class UnitContext:
-    """One unit as the rules see it: its text, its escapes and its masked Python, computed once.
-
-    `python` is what is parsed: the masked text, with the indentation IPython strips from a cell whose
-    first line is indented (`dedent` characters, on the lines in `dedented_lines`) removed. `tree` is
-    CPython's `ast` of `python`, built once by the engine when it checks that the unit is Python 3.
-    """
-
-    unit: Unit
-    scanned: ScannedUnit
-    python: str
-    tree: ast.Module
-    dedent: int = 0
-    dedented_lines: frozenset[int] = frozenset()
-
-    @cached_property
-    def lines(self) -> LineIndex:
-        """Line starts of the unit's original text."""
-        return LineIndex(self.unit.text)
-
-    @cached_property
-    def escape_lines(self) -> frozenset[int]:
-        """The lines (1-based) an escape occupies, where the masked text differs from the original."""
-        lines: set[int] = set()
-        for escape in self.scanned.escapes:
-            last, _ = self.lines.line_column(escape.end)
-            lines.update(range(escape.line, last + 1))
-        return frozenset(lines)
-
-    def offset(self, line: int, column: int) -> int:
-        """The offset in the original text of a (1-based line, 0-based column) of `python`."""
-        if line in self.dedented_lines:
-            column += self.dedent
-        return self.lines.offset(line, column)
-
-    @cached_property
-    def python_lines(self) -> list[str]:
-        """The lines of `python`, split on `\\n` as `LineIndex` counts them."""
-        return self.python.split("\n")
-
-    def ast_offset(self, line: int, byte_column: int) -> int:
-        """`offset` for an `ast` position: `ast` columns count UTF-8 bytes of the line of `python`."""
-        source = self.python_lines[line - 1]
-        column = byte_column
-        if not source.isascii():
-            column = len(source.encode("utf-8")[:byte_column].decode("utf-8", errors="ignore"))
-        return self.offset(line, column)
-
-    def ast_span(self, node: ast.expr | ast.stmt | ast.alias | ast.keyword) -> tuple[int, int]:
-        """Start and end offsets of an `ast` node in the original text."""
-        end_line = node.end_lineno or node.lineno
-        end_column = node.end_col_offset if node.end_col_offset is not None else node.col_offset
-        return self.ast_offset(node.lineno, node.col_offset), self.ast_offset(end_line, end_column)
-
-    def location(self, offset: int) -> Location:
-        """The printed location of an offset: cell line for notebooks, file line for scripts."""
-        line, column = self.lines.line_column(offset)
-        return Location(self.unit.cell, self.unit.first_line + line - 1, column + 1)
+    from nbport.escapes import Escape
 
 
 @dataclass(frozen=True)
@@ -90,6 +27,10 @@ class RuleSettings:
     min_epochs: int | None = None
     #: NBP303: `np.load` of a file larger than this many bytes needs `mmap_mode`.
     large_file_bytes: int | None = None
+
+    def options(self, entry: CatalogEntry) -> Mapping[str, Any]:
+        """The options of `entry`'s rule, for rules of the kernel (`nbport.rules.base`)."""
+        return {}
 
 
 #: No project settings: every rule keeps its default.

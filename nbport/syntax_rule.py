@@ -12,7 +12,8 @@ import libcst as cst
 from libcst.metadata import CodePosition, CodeRange
 
 from nbport.finding import Edit, FixSafety
-from nbport.rule import Rule, UnitContext
+from nbport.rule import Rule
+from nbport.rules.unit import UnitContext
 
 
 @cache

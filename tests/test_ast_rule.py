@@ -10,7 +10,7 @@ from nbport.ast_rule import AstRule, call_arguments, full_name
 from nbport.catalog import load_catalog
 from nbport.documents import document_from_cells
 from nbport.escapes import scan
-from nbport.rule import UnitContext
+from nbport.rules.unit import UnitContext
 
 
 class _Recorder(AstRule):

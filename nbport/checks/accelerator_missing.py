@@ -15,7 +15,7 @@ from libcst.metadata import CodeRange
 from nbport.documents.base import MetadataDocument
 from nbport.escapes import Escape, EscapeKind
 from nbport.finding import FixSafety, MetadataEdit
-from nbport.rule import UnitContext
+from nbport.rules.unit import UnitContext
 from nbport.syntax_rule import SyntaxRule
 
 

@@ -9,7 +9,7 @@ from libcst.metadata import CodeRange
 
 from nbport.colab_guards import ColabGuards, imports_google_colab, is_colab_module
 from nbport.escapes import Escape, EscapeKind
-from nbport.rule import UnitContext
+from nbport.rules.unit import UnitContext
 from nbport.syntax_rule import SyntaxRule
 
 

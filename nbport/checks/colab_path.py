@@ -12,7 +12,7 @@ from libcst.metadata import CodeRange
 
 from nbport.colab_guards import ColabGuards
 from nbport.escapes import Escape, EscapeKind
-from nbport.rule import UnitContext
+from nbport.rules.unit import UnitContext
 from nbport.syntax_rule import SyntaxRule
 
 #: `/content` as a path of its own: at the start of the text or after a blank, quote, `=`, `(`, `,`

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from nbport.escapes import Escape, EscapeKind
 from nbport.finding import Edit, FixSafety
-from nbport.rule import Rule, UnitContext
+from nbport.rule import Rule
+from nbport.rules.unit import UnitContext
 
 #: Backends that draw in a classic-Notebook frontend or in a desktop window: nothing shows on Colab.
 _CLASSIC_BACKENDS = frozenset({"notebook", "nbagg"})

@@ -12,7 +12,7 @@ from libcst.metadata import CodeRange
 
 from nbport.escapes import Escape, EscapeKind
 from nbport.finding import Edit
-from nbport.rule import UnitContext
+from nbport.rules.unit import UnitContext
 from nbport.syntax_rule import SyntaxRule
 
 #: Where Colab mounts Drive when the notebook does not say (`drive.mount('/content/drive')`).

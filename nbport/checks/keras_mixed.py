@@ -12,7 +12,7 @@ from libcst.helpers import get_full_name_for_node
 from libcst.metadata import CodeRange
 
 from nbport.finding import Edit
-from nbport.rule import UnitContext
+from nbport.rules.unit import UnitContext
 from nbport.syntax_rule import SyntaxRule
 
 #: Standalone-Keras modules whose `tensorflow.keras` twin exists under the same name in TF 2.

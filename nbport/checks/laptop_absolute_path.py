@@ -12,7 +12,7 @@ from libcst.metadata import CodeRange
 
 from nbport.colab_guards import ColabGuards
 from nbport.escapes import Escape, EscapeKind
-from nbport.rule import UnitContext
+from nbport.rules.unit import UnitContext
 from nbport.syntax_rule import SyntaxRule
 
 #: Home folders and disks of a laptop or a personal server: `/Users/<name>` (macOS),

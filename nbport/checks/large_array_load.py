@@ -15,7 +15,8 @@ from pathlib import Path
 
 from nbport.ast_rule import AstRule, call_arguments, full_name
 from nbport.finding import Edit, FixSafety
-from nbport.rule import RuleSettings, UnitContext
+from nbport.rule import RuleSettings
+from nbport.rules.unit import UnitContext
 
 #: Files larger than this are too big to load whole into a Colab runtime (about 12 GB of RAM, shared
 #: with everything else the notebook holds). The default; the project's `large-file-mb` replaces it

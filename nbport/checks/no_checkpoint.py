@@ -15,7 +15,8 @@ import tokenize
 from dataclasses import dataclass, field
 
 from nbport.ast_rule import AstRule, call_arguments, full_name, leaf_name
-from nbport.rule import RuleSettings, UnitContext
+from nbport.rule import RuleSettings
+from nbport.rules.unit import UnitContext
 
 #: A run of at least this many epochs is long enough to lose to a runtime reset. The default; a
 #: project's `min-epochs` replaces it through `NoCheckpointRule.configure` (read when a rule is made).

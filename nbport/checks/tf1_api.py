@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import ClassVar
 
 from nbport.finding import Edit, FixSafety
-from nbport.rule import Rule, UnitContext
+from nbport.rule import Rule
+from nbport.rules.unit import UnitContext
 
 #: The packaged symbol table (see `tools/tf1_symbols.py`).
 TABLE_PATH = Path(__file__).with_name("tf1_symbols.json")

@@ -6,7 +6,7 @@ import shlex
 
 from nbport.escapes import Escape, EscapeKind
 from nbport.finding import Edit
-from nbport.rule import Rule
+from nbport.rules.base import Rule
 
 #: Shell operators that chain another command in the same subshell, where `cd` does take effect.
 _CHAINING = {"&&", "||", ";", "|", "&", ";;", "|&"}
@@ -14,8 +14,6 @@ _CHAINING = {"&&", "||", ";", "|", "&", ";;", "|&"}
 
 class ShellCdRule(Rule):
     """Flags a `!cd` that is the whole shell command; fixes it to the `%cd` magic."""
-
-    id = "NBP001"
 
     def check_escape(self, escape: Escape) -> None:
         """Report `!cd dir` when nothing else runs in the same subshell."""
@@ -28,8 +26,7 @@ class ShellCdRule(Rule):
         # (`%cd data  # x` looks for a folder `data # x`): such a line is left for the user.
         commented = _has_comment(escape.body)
         self.report(
-            escape.start,
-            escape.end,
+            escape,
             f"`{written}` runs in a throw-away shell: the next command is still in the old "
             "directory; use `%cd`"
             + (" (and move the comment to a line of its own)" if commented else ""),
@@ -37,24 +34,26 @@ class ShellCdRule(Rule):
         )
 
 
-def _has_comment(command: str) -> bool:
-    """True when the shell line ends in a `# comment` (a word starting with `#`, outside quotes)."""
+def _words(command: str, *, comments: bool) -> list[str] | None:
+    """The shell words and operators of `command`, or None where its quotes do not close."""
     lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
     lexer.whitespace_split = True
-    lexer.commenters = ""
+    if not comments:
+        lexer.commenters = ""
     try:
-        return any(token.startswith("#") for token in lexer)
+        return list(lexer)
     except ValueError:
-        return False
+        return None
+
+
+def _has_comment(command: str) -> bool:
+    """True when the shell line ends in a `# comment` (a word starting with `#`, outside quotes)."""
+    return any(word.startswith("#") for word in _words(command, comments=False) or [])
 
 
 def _chains_commands(command: str) -> bool:
     """True when the shell line holds more than the one `cd` (or cannot be read safely)."""
-    if "\\\n" in command or "\n" in command:
+    if "\n" in command:
         return True
-    lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
-    lexer.whitespace_split = True
-    try:
-        return any(token in _CHAINING for token in lexer)
-    except ValueError:  # unbalanced quotes: leave the line alone
-        return True
+    words = _words(command, comments=True)
+    return words is None or any(word in _CHAINING for word in words)

@@ -1,0 +1,5 @@
+"""The rules: one module per catalog entry (`rules/NBP001-shell-cd.toml` → `shell_cd.py`), and the
+kernel they share beside them (`KERNEL_MODULES`)."""
+
+#: Modules of this package that hold no rule: the kernel's bases and the readers rules share.
+KERNEL_MODULES = frozenset({"base", "fixes", "names", "unit"})
