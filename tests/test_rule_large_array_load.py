@@ -9,10 +9,10 @@ import pytest
 
 from nbport.api import fix_document
 from nbport.catalog import catalog_dir, parse_entry
-from nbport.checks import large_array_load
 from nbport.documents import document_from_cells
 from nbport.engine import check_document
 from nbport.finding import FixSafety
+from nbport.rule import DEFAULT_SETTINGS, RuleSettings
 
 # One entry, read on its own: other entries of the catalog play no part here.
 ENTRY = parse_entry(catalog_dir() / "NBP303-large-array-load.toml")
@@ -27,10 +27,15 @@ def sparse(path: Path, size: int) -> Path:
     return path
 
 
-def check(cells: list[str], folder: Path, layout: str = "notebook"):
+def check(
+    cells: list[str],
+    folder: Path,
+    layout: str = "notebook",
+    settings: RuleSettings = DEFAULT_SETTINGS,
+):
     name = "notebook.ipynb" if layout == "notebook" else "script.py"
     document = document_from_cells(cells, layout, folder / name)
-    return check_document(document, [ENTRY])
+    return check_document(document, [ENTRY], settings)
 
 
 def test_catalog_example_holds_once_the_file_exists(tmp_path: Path) -> None:
@@ -144,14 +149,12 @@ def test_not_flagged_shapes(tmp_path: Path) -> None:
     assert check(cells, tmp_path).findings == ()
 
 
-def test_the_threshold_is_a_module_constant_a_configuration_can_set(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_threshold_is_an_option_a_configuration_can_set(tmp_path: Path) -> None:
     sparse(tmp_path / "X.npy", 10 * 1024 * 1024)
     cells = ["import numpy as np\nX = np.load('X.npy')"]
     assert check(cells, tmp_path).findings == ()
-    monkeypatch.setattr(large_array_load, "LARGE_FILE_BYTES", 1024 * 1024)
-    assert len(check(cells, tmp_path).findings) == 1
+    settings = RuleSettings({"large-file-mb": 1})
+    assert len(check(cells, tmp_path, settings=settings).findings) == 1
 
 
 def test_sizes_are_read_with_a_stat_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -18,10 +18,8 @@ from nbport.finding import Edit, FixSafety
 from nbport.rule import RuleSettings
 from nbport.rules.unit import UnitContext
 
-#: Files larger than this are too big to load whole into a Colab runtime (about 12 GB of RAM, shared
-#: with everything else the notebook holds). The default; the project's `large-file-mb` replaces it
-#: through `LargeArrayLoadRule.configure` (read from here when a rule is made).
-LARGE_FILE_BYTES = 1 << 30
+#: Bytes in the unit of the `large-file-mb` option.
+MEBIBYTE = 1 << 20
 
 
 class LargeArrayLoadRule(AstRule):
@@ -32,7 +30,9 @@ class LargeArrayLoadRule(AstRule):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.large_file_bytes = LARGE_FILE_BYTES
+        #: Files larger than this are too big to load whole into a Colab runtime (about 12 GB of
+        #: RAM, shared with everything else the notebook holds).
+        self.large_file_bytes = 0  # set by `configure`
         #: Names numpy is imported as, and names bound to `numpy.load` itself.
         self._numpy_names: set[str] = {"np", "numpy"}
         self._load_names: set[str] = set()
@@ -42,9 +42,8 @@ class LargeArrayLoadRule(AstRule):
         self._repository_root: Path | bool | None = False  # False: not looked for yet
 
     def configure(self, settings: RuleSettings) -> None:
-        """Use the project's `large-file-mb`, if it sets one."""
-        if settings.large_file_bytes is not None:
-            self.large_file_bytes = settings.large_file_bytes
+        """Use the project's `large-file-mb` (the catalog's default if it sets none)."""
+        self.large_file_bytes = int(settings.options(self.entry)["large-file-mb"] * MEBIBYTE)
 
     def begin_unit(self, context: UnitContext) -> None:
         """Start a new unit."""

@@ -18,10 +18,6 @@ from nbport.ast_rule import AstRule, call_arguments, full_name, leaf_name
 from nbport.rule import RuleSettings
 from nbport.rules.unit import UnitContext
 
-#: A run of at least this many epochs is long enough to lose to a runtime reset. The default; a
-#: project's `min-epochs` replaces it through `NoCheckpointRule.configure` (read when a rule is made).
-MIN_EPOCHS = 10
-
 #: Keras callbacks known to save nothing: with only these, `fit` keeps no state while it runs.
 #: Any other callback (a class of your own, `WandbCallback`, a function's result) may save, and gets
 #: the benefit of the doubt.
@@ -101,7 +97,8 @@ class NoCheckpointRule(AstRule):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.min_epochs = MIN_EPOCHS
+        #: A run of at least this many epochs is long enough to lose to a runtime reset.
+        self.min_epochs = 0  # set by `configure`
         # Module-level bindings live as long as the document: a notebook's cells share them.
         self._scopes: list[_Scope] = [_Scope()]
         self._loops: list[_Loop] = []
@@ -110,9 +107,8 @@ class NoCheckpointRule(AstRule):
         self._class_stack: list[tuple[str, list[bool]]] = []
 
     def configure(self, settings: RuleSettings) -> None:
-        """Use the project's `min-epochs`, if it sets one."""
-        if settings.min_epochs is not None:
-            self.min_epochs = settings.min_epochs
+        """Use the project's `min-epochs` (the catalog's default if it sets none)."""
+        self.min_epochs = settings.options(self.entry)["min-epochs"]
 
     def begin_unit(self, context: UnitContext) -> None:
         """A new unit starts at module level."""
