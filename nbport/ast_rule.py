@@ -15,21 +15,10 @@ from dataclasses import dataclass
 
 from nbport.finding import Edit, FixSafety
 from nbport.rule import Rule
+from nbport.rules.calls import Argument, call_arguments, full_name, leaf_name
 from nbport.rules.unit import UnitContext
 
 _Hook = Callable[[ast.AST], None]
-
-
-@dataclass(frozen=True)
-class Argument:
-    """One argument of a call, in the order they are written (`ast` keeps keywords apart)."""
-
-    #: The keyword of `name=value`; None for positional arguments, `*args` and `**kwargs`.
-    keyword: str | None
-    #: The value; for `*args` and `**kwargs`, the expression after the stars.
-    value: ast.expr
-    #: `*`, `**` or "".
-    star: str = ""
 
 
 @dataclass(frozen=True)
@@ -168,43 +157,4 @@ def _reversed_fields(node_type: type) -> tuple[str, ...]:
     return found
 
 
-def call_arguments(node: ast.Call) -> list[Argument]:
-    """The arguments of a call in the order they are written, as libcst lists them."""
-    every = [
-        *((argument.lineno, argument.col_offset, None, argument) for argument in node.args),
-        *((keyword.lineno, keyword.col_offset, keyword.arg, keyword) for keyword in node.keywords),
-    ]
-    every.sort(key=lambda item: (item[0], item[1]))
-    arguments = []
-    for _, _, keyword, item in every:
-        if isinstance(item, ast.keyword):
-            arguments.append(Argument(keyword, item.value, "**" if keyword is None else ""))
-        elif isinstance(item, ast.Starred):
-            arguments.append(Argument(None, item.value, "*"))
-        elif isinstance(item, ast.expr):
-            arguments.append(Argument(None, item))
-    return arguments
-
-
-def full_name(node: ast.expr) -> str | None:
-    """The dotted name of a name, attribute, call or subscript, spelled as libcst's
-    `get_full_name_for_node` spells it: `None`, `True` and `False` are names there, and a part
-    that has no name is written `None` (`None.join` for `"".join`)."""
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Constant) and (
-        node.value is None or node.value is True or node.value is False
-    ):
-        return str(node.value)
-    if isinstance(node, ast.Attribute):
-        return f"{full_name(node.value)}.{node.attr}"
-    if isinstance(node, ast.Call):
-        return full_name(node.func)
-    if isinstance(node, ast.Subscript):
-        return full_name(node.value)
-    return None
-
-
-def leaf_name(node: ast.expr) -> str:
-    """The last part of a dotted name: `fit` for `model.fit`; "" for no name."""
-    return (full_name(node) or "").rpartition(".")[2]
+__all__ = ["Argument", "AstRule", "call_arguments", "full_name", "leaf_name"]
