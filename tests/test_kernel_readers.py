@@ -44,6 +44,8 @@ def value_of(python: str) -> tuple[UnitContext, ast.expr]:
         ("x = ''", ["''"]),
         ("x = '''a''' '''b'''", ["'''a'''", "'''b'''"]),
         ("x = ('é' 'ü'\n     'cuda')", ["'é'", "'ü'", "'cuda'"]),
+        # A form feed or U+2028 in a literal ends no line for the tokenizer.
+        ("x = ('''a\x0cb\u2028c''' 'cu'\n     'da')", ["'''a\x0cb\u2028c'''", "'cu'", "'da'"]),
     ],
 )
 def test_string_literals_as_written_at_their_place(python: str, expected: list[str]) -> None:
