@@ -82,6 +82,57 @@ class CleanExample:
     note: str = ""
 
 
+#: The kinds of value an option takes: TOML's integers, and its integers and floats.
+OPTION_TYPES = ("integer", "number")
+
+
+@dataclass(frozen=True)
+class RuleOption:
+    """A setting a rule declares (`[options.min-epochs]` in its entry); the project sets it by name
+    in its configuration (`min-epochs = 5`), and the rule reads the value from `Rule.options`."""
+
+    name: str
+    #: One of `OPTION_TYPES`.
+    type: str
+    default: int | float
+    doc: str
+    #: The least value allowed, and whether it is itself allowed (`exclusive_minimum`: not).
+    minimum: int | float | None = None
+    exclusive_minimum: bool = False
+    #: What the value counts (`MiB`), shown with its type.
+    unit: str = ""
+
+    @property
+    def label(self) -> str:
+        """The type as the README and `nbport rules` show it: `integer ≥ 1`, `number > 0 (MiB)`."""
+        label = self.type
+        if self.minimum is not None:
+            label += f" {'>' if self.exclusive_minimum else '≥'} {self.minimum}"
+        return label + (f" ({self.unit})" if self.unit else "")
+
+    def problem(self, value: object) -> str | None:
+        """What is wrong with `value` for this option (`must be a whole number of epochs, 1 or
+        more`), or None when it is a good value."""
+        # bool is an int to Python; `min-epochs = true` is a mistake, not 1.
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            whole = isinstance(value, int) or self.type == "number"
+            if whole and (self.minimum is None or self._above_minimum(value)):
+                return None
+        noun = "whole number" if self.type == "integer" else "number"
+        bound = ""
+        if self.minimum == 0 and self.exclusive_minimum:
+            noun = f"positive {noun}"
+        elif self.minimum is not None:
+            bound = f", more than {self.minimum}" if self.exclusive_minimum else ""
+            bound = bound or f", {self.minimum} or more"
+        unit = f" of {self.unit}" if self.unit else ""
+        return f"must be a {noun}{unit}{bound}"
+
+    def _above_minimum(self, value: float) -> bool:
+        assert self.minimum is not None
+        return value > self.minimum if self.exclusive_minimum else value >= self.minimum
+
+
 @dataclass(frozen=True)
 class CatalogEntry:
     """Everything the catalog says about one rule."""
@@ -106,6 +157,8 @@ class CatalogEntry:
     #: Every safety the rule's fixes can have, `fix` first: `fix = ["safe", "unsafe"]` in the TOML
     #: for a rule whose fixes are safe but for some cases the fix note names.
     fixes: tuple[FixSafety, ...] = ()
+    #: The settings the rule takes from the project's configuration (`[options.<name>]`).
+    options: tuple[RuleOption, ...] = ()
 
     @property
     def fix_label(self) -> str:
@@ -134,11 +187,22 @@ def load_catalog(directory: Path | None = None) -> Mapping[str, CatalogEntry]:
     if not entries:
         raise CatalogError(f"{folder}: no rule catalog entries found")
     by_id: dict[str, CatalogEntry] = {}
+    option_names: set[str] = set()
     for entry in sorted(entries, key=lambda entry: entry.id):
         if entry.id in by_id:
             raise CatalogError(f"{entry.source}: id {entry.id} is used twice")
         by_id[entry.id] = entry
+        for option in entry.options:
+            # The project sets options by name alone (`min-epochs = 5`): one name, one rule.
+            if option.name in option_names:
+                raise CatalogError(f"{entry.source}: option {option.name} is another rule's")
+            option_names.add(option.name)
     return by_id
+
+
+def rule_options(catalog: Mapping[str, CatalogEntry]) -> dict[str, tuple[CatalogEntry, RuleOption]]:
+    """Every option of the catalog's rules by name, with its rule, in id order."""
+    return {option.name: (entry, option) for entry in catalog.values() for option in entry.options}
 
 
 _ENTRY_KEYS = {
@@ -154,6 +218,7 @@ _ENTRY_KEYS = {
     "document_patterns": list,
     "examples": list,
     "clean": list,
+    "options": dict,
 }
 _REQUIRED = {"id", "name", "summary", "why", "targets", "fix", "triggers", "examples", "clean"}
 
@@ -193,6 +258,7 @@ def parse_entry(path: Path) -> CatalogEntry:
         clean=clean,
         source=path,
         fixes=fixes,
+        options=tuple(_option(path, name, item) for name, item in data.get("options", {}).items()),
     )
 
 
@@ -276,6 +342,41 @@ def _example(path: Path, index: int, item: object) -> Example:
     if not all(isinstance(size, int) and size >= 0 for size in files.values()):
         raise CatalogError(f"{path}: {where}.files maps relative paths to sizes in bytes")
     return Example(bad, fixed, tuple(item["findings"]), form, tuple(sorted(files.items())))
+
+
+_OPTION_KEYS = {
+    "type": str,
+    "default": object,
+    "doc": str,
+    "minimum": object,
+    "exclusive_minimum": bool,
+    "unit": str,
+}
+
+
+def _option(path: Path, name: str, item: object) -> RuleOption:
+    """`[options.<name>]`: a type, a default that is a good value of it, a doc line."""
+    where = f"options.{name}"
+    _check_keys(path, where + ".", item, _OPTION_KEYS, {"type", "default", "doc"})
+    assert isinstance(item, dict)
+    if item["type"] not in OPTION_TYPES:
+        raise CatalogError(f"{path}: {where}.type must be one of {', '.join(OPTION_TYPES)}")
+    minimum = item.get("minimum")
+    if minimum is not None and (isinstance(minimum, bool) or not isinstance(minimum, (int, float))):
+        raise CatalogError(f"{path}: {where}.minimum must be a number")
+    option = RuleOption(
+        name=name,
+        type=item["type"],
+        default=item["default"],
+        doc=item["doc"].strip(),
+        minimum=minimum,
+        exclusive_minimum=item.get("exclusive_minimum", False),
+        unit=item.get("unit", ""),
+    )
+    problem = option.problem(option.default)
+    if problem is not None:
+        raise CatalogError(f"{path}: {where}.default {problem}")
+    return option
 
 
 def _clean(path: Path, index: int, item: object) -> CleanExample:

@@ -529,6 +529,11 @@ def rules(
     for entry in catalog.values():
         if wanted.upper() == entry.id or wanted.lower() == entry.name:
             typer.echo(explain(entry))
+            if entry.options:
+                typer.echo("\nOptions (set in nbport.toml or [tool.nbport] of pyproject.toml)")
+            for option in entry.options:
+                typer.echo(f"  {option.name} = {option.default}    # {option.label}")
+                typer.echo(f"    {option.doc}")
             return
     raise typer.BadParameter(f"no rule {wanted!r}; `nbport rules` lists them", param_hint="RULE")
 

@@ -5,7 +5,10 @@ The file is found by walking up from the checked path: the first folder holding 
 passed over. (`nbport.config_resolver` does this for every file and folder of a run, cached.) A command-line option replaces the file's value for the same key, except
 `extend-exclude`, whose command-line globs are added to the file's. Every key, type and rule code is
 checked when the file is read; a mistake is a `ConfigError` naming the file and the key, never
-ignored, so a typo cannot turn a check off without anyone noticing.
+ignored, so a typo cannot turn a check off without anyone noticing. Besides its own keys (`KEYS`),
+a configuration sets the rules' options (`min-epochs = 5`): each rule's catalog entry declares
+them, with their type, bounds and default (`nbport.catalog.RuleOption`), and they are checked
+against that declaration.
 
 Globs are in gitignore syntax. Those of the file (`exclude`, `extend-exclude`, `per-file-ignores`)
 are relative to the file's folder; those of the command line (`exclude`, `extend-exclude`) to the
@@ -22,7 +25,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nbport.catalog import CatalogEntry, load_catalog
+from nbport.catalog import CatalogEntry, RuleOption, load_catalog, rule_options
 from nbport.rule import RuleSettings
 from nbport.selection import TARGET_CHOICES, SelectionError, select_rules, split_codes
 
@@ -41,10 +44,8 @@ CONFIG_FILES = ("nbport.toml", "pyproject.toml")
 #: Where a value came from when neither the file nor the command line set it.
 DEFAULT = "default"
 COMMAND_LINE = "command line"
-#: Bytes in the unit of `large-file-mb` (MiB, so the default 1024 is NBP303's 1 GiB exactly).
-MEGABYTE = 1 << 20
-
-#: Every key, in the order `nbport config` shows them.
+#: The configuration's own keys, in the order `nbport config` shows them; the rules' options
+#: (`min-epochs`), declared in their catalog entries, follow them (`known_keys`).
 KEYS = (
     "select",
     "extend-select",
@@ -54,8 +55,6 @@ KEYS = (
     "exclude",
     "extend-exclude",
     "respect-gitignore",
-    "min-epochs",
-    "large-file-mb",
 )
 _CODE_LISTS = ("select", "extend-select", "ignore")
 
@@ -96,9 +95,9 @@ class Config:
     respect_gitignore: bool = True
     #: The folder command-line globs are relative to: the working directory of `load_config`.
     working_directory: Path | None = None
-    #: None: the rule's own default.
-    min_epochs: int | None = None
-    large_file_mb: float | None = None
+    #: The rules' options the file or the command line set (`{"min-epochs": 5}`); the others keep
+    #: their catalog defaults.
+    options: Mapping[str, Any] = field(default_factory=dict)
     #: The configuration file used, if any.
     file: Path | None = None
     #: Key → `DEFAULT`, the file's path, or `COMMAND_LINE`.
@@ -111,9 +110,8 @@ class Config:
 
     @property
     def settings(self) -> RuleSettings:
-        """The thresholds, as the engine hands them to the rules."""
-        large = None if self.large_file_mb is None else int(self.large_file_mb * MEGABYTE)
-        return RuleSettings(min_epochs=self.min_epochs, large_file_bytes=large)
+        """The rules' options, as the engine hands them to the rules."""
+        return RuleSettings(self.options)
 
     @cached_property
     def rules(self) -> tuple[CatalogEntry, ...]:
@@ -157,9 +155,6 @@ class Config:
 
     def describe(self) -> list[str]:
         """`nbport config`: each key as TOML, with where its value came from, then the rules."""
-        from nbport.checks.large_array_load import LARGE_FILE_BYTES
-        from nbport.checks.no_checkpoint import MIN_EPOCHS
-
         values: dict[str, Any] = {
             # `ALL` keeps to the target's rules, exactly what no `select` means.
             "select": list(self.select) if self.select is not None else ["ALL"],
@@ -170,16 +165,12 @@ class Config:
             "exclude": list(self.exclude),
             "extend-exclude": list(self.extend_exclude),
             "respect-gitignore": self.respect_gitignore,
-            "min-epochs": self.min_epochs if self.min_epochs is not None else MIN_EPOCHS,
-            "large-file-mb": (
-                self.large_file_mb
-                if self.large_file_mb is not None
-                else LARGE_FILE_BYTES // MEGABYTE
-            ),
         }
+        for name, option in _options().items():
+            values[name] = self.options.get(name, option.default)
         shown = {key: f"{key} = {_toml(value)}" for key, value in values.items()}
         width = max(len(text) for text in shown.values())
-        lines = [f"{shown[key]:<{width}}  # {self.sources.get(key, DEFAULT)}" for key in KEYS]
+        lines = [f"{shown[key]:<{width}}  # {self.sources.get(key, DEFAULT)}" for key in values]
         lines.append(f"# rules: {' '.join(entry.id for entry in self.rules) or '(none)'}")
         return lines
 
@@ -290,13 +281,14 @@ def effective_config(
     """The defaults, then the values of `found` (if any), then those of `command_line` (as for
     `load_config`)."""
     values: dict[str, Any] = {}
-    sources = dict.fromkeys(KEYS, DEFAULT)
+    keys = known_keys()
+    sources = dict.fromkeys(keys, DEFAULT)
     if found is not None:
         values.update(found.values)
         sources.update(dict.fromkeys(found.values, display_path(found.path)))
     command_line_extend_excludes = 0
     for key, value in (command_line or {}).items():
-        if key not in KEYS:
+        if key not in keys:
             raise ValueError(f"unknown configuration key {key!r}")
         if value is None:
             continue
@@ -328,8 +320,7 @@ def effective_config(
         command_line_extend_excludes=command_line_extend_excludes,
         respect_gitignore=bool(values.get("respect-gitignore", True)),
         working_directory=Path.cwd(),
-        min_epochs=values.get("min-epochs"),
-        large_file_mb=values.get("large-file-mb"),
+        options={name: values[name] for name in _options() if name in values},
         file=found.path if found is not None else None,
         sources=sources,
     )
@@ -344,14 +335,30 @@ def display_path(path: Path) -> str:
         return str(absolute)
 
 
+def known_keys() -> tuple[str, ...]:
+    """Every key a configuration may set: its own (`KEYS`), then the rules' options."""
+    return (*KEYS, *_options())
+
+
+def _options() -> dict[str, RuleOption]:
+    """The rules' options by name, from the catalog (which checks that no two rules share one)."""
+    return {name: option for name, (_, option) in rule_options(load_catalog()).items()}
+
+
 # -- checking the file's values
 
 
 def _checked(shown: str, prefix: str, key: str, value: object) -> Any:
     """The value of `key`, normalised; `ConfigError` naming the file and key if it is wrong."""
     where = f"{shown}: error: {prefix}{key}"
+    option = _options().get(key)
+    if option is not None:
+        problem = option.problem(value)
+        if problem is not None:
+            raise ConfigError(f"{where}: {problem}")
+        return value
     if key not in KEYS:
-        raise ConfigError(f"{where}: unknown key (known: {', '.join(KEYS)})")
+        raise ConfigError(f"{where}: unknown key (known: {', '.join(known_keys())})")
     if key in _CODE_LISTS:
         return _codes(where, _strings(where, value))
     if key in ("exclude", "extend-exclude"):
@@ -370,19 +377,10 @@ def _checked(shown: str, prefix: str, key: str, value: object) -> Any:
             )
             for pattern, codes in value.items()
         )
-    if key == "target":
-        if not isinstance(value, str) or value.lower() not in TARGET_CHOICES:
-            raise ConfigError(f"{where}: must be one of {', '.join(TARGET_CHOICES)}")
-        return value.lower()
-    if key == "min-epochs":
-        # bool is an int to Python; `min-epochs = true` is a mistake, not 1.
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ConfigError(f"{where}: must be a whole number of epochs, 1 or more")
-        return value
-    # large-file-mb
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or not value > 0:
-        raise ConfigError(f"{where}: must be a positive number of MiB")
-    return value
+    # target
+    if not isinstance(value, str) or value.lower() not in TARGET_CHOICES:
+        raise ConfigError(f"{where}: must be one of {', '.join(TARGET_CHOICES)}")
+    return value.lower()
 
 
 def _strings(where: str, value: object) -> tuple[str, ...]:
@@ -435,6 +433,7 @@ __all__ = [
     "display_path",
     "effective_config",
     "find_config_file",
+    "known_keys",
     "load_config",
     "read_config_file",
 ]

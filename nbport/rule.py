@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from nbport.documents.base import Document
@@ -17,20 +17,19 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class RuleSettings:
-    """The project's thresholds (`min-epochs`, `large-file-mb`), for the rules that have one.
+    """The project's values of the rules' options (`min-epochs = 5`), by option name.
 
-    None keeps the rule's own default (its module constant), so callers that pass nothing see
-    exactly the behaviour the catalog examples test.
+    An option the project does not set has the default its catalog entry declares, so callers
+    that pass nothing see exactly the behaviour the catalog examples test.
     """
 
-    #: NBP302: a run of at least this many epochs must save while it trains.
-    min_epochs: int | None = None
-    #: NBP303: `np.load` of a file larger than this many bytes needs `mmap_mode`.
-    large_file_bytes: int | None = None
+    values: Mapping[str, Any] = field(default_factory=dict)
 
     def options(self, entry: CatalogEntry) -> Mapping[str, Any]:
-        """The options of `entry`'s rule, for rules of the kernel (`nbport.rules.base`)."""
-        return {}
+        """Each option of `entry`'s rule with its value: the project's, else the default."""
+        return {
+            option.name: self.values.get(option.name, option.default) for option in entry.options
+        }
 
 
 #: No project settings: every rule keeps its default.

@@ -10,6 +10,7 @@ from conftest import REPOSITORY
 from conftest import run_nbport as run_in_repository
 
 from nbport.api import check_paths, check_source, rules_for
+from nbport.catalog import load_catalog
 from nbport.config import COMMAND_LINE, DEFAULT, ConfigError, load_config
 from nbport.rule import RuleSettings
 
@@ -36,7 +37,7 @@ def test_discovery_walks_up_from_the_checked_path(tmp_path: Path) -> None:
     config_file = write(tmp_path / "pyproject.toml", "[tool.nbport]\nmin-epochs = 5\n")
     script = write(tmp_path / "a" / "b" / "train.py", FIT)
     config = load_config(script)
-    assert config.file == config_file and config.min_epochs == 5
+    assert config.file == config_file and config.options["min-epochs"] == 5
     assert load_config(tmp_path / "a").file == config_file
 
 
@@ -49,9 +50,9 @@ def test_pyproject_without_section_is_passed_over(tmp_path: Path) -> None:
 def test_nearest_wins_and_nbport_toml_beats_pyproject(tmp_path: Path) -> None:
     write(tmp_path / "pyproject.toml", "[tool.nbport]\nmin-epochs = 2\n")
     write(tmp_path / "inner" / "pyproject.toml", "[tool.nbport]\nmin-epochs = 3\n")
-    assert load_config(tmp_path / "inner").min_epochs == 3
+    assert load_config(tmp_path / "inner").options["min-epochs"] == 3
     write(tmp_path / "inner" / "nbport.toml", "min-epochs = 4\n")
-    assert load_config(tmp_path / "inner").min_epochs == 4
+    assert load_config(tmp_path / "inner").options["min-epochs"] == 4
 
 
 def test_no_file_gives_defaults(tmp_path: Path) -> None:
@@ -99,7 +100,7 @@ def test_large_file_mb_reaches_the_rule(tmp_path: Path) -> None:
 
 def test_check_source_keeps_its_defaults_and_takes_settings() -> None:
     assert check_source(FIT).findings == ()
-    flagged = check_source(FIT, settings=RuleSettings(min_epochs=5)).findings
+    flagged = check_source(FIT, settings=RuleSettings({"min-epochs": 5})).findings
     assert [finding.rule for finding in flagged] == ["NBP302"]
 
 
@@ -253,6 +254,18 @@ def assert_config_error(result: subprocess.CompletedProcess[str], name: str, exp
     assert expected in result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert result.stderr.startswith(name + ": error: ")
+
+
+def test_rule_options_come_from_the_catalog_and_reach_the_rules(tmp_path: Path) -> None:
+    write(tmp_path / "nbport.toml", "large-file-mb = 2.5\n")
+    config = load_config(tmp_path)
+    assert config.options == {"large-file-mb": 2.5}
+    assert config.sources["large-file-mb"].endswith("nbport.toml")
+    assert config.sources["min-epochs"] == DEFAULT
+    entry = load_catalog()["NBP303"]
+    assert config.settings.options(entry) == {"large-file-mb": 2.5}
+    assert RuleSettings().options(load_catalog()["NBP302"]) == {"min-epochs": 10}
+    assert RuleSettings().options(load_catalog()["NBP001"]) == {}
 
 
 def test_load_config_raises_config_error(tmp_path: Path) -> None:

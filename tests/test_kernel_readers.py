@@ -17,6 +17,7 @@ from nbport.rules.strings import Literal, LiteralRule, plain_string, string_lite
 from nbport.rules.tables import rule_table
 from nbport.rules.tokens import dotted_names, import_names, tokens
 from nbport.rules.unit import UnitContext
+from nbport.rules.values import Values
 from nbport.walk import walk
 
 
@@ -43,6 +44,8 @@ def value_of(python: str) -> tuple[UnitContext, ast.expr]:
         ("x = ''", ["''"]),
         ("x = '''a''' '''b'''", ["'''a'''", "'''b'''"]),
         ("x = ('é' 'ü'\n     'cuda')", ["'é'", "'ü'", "'cuda'"]),
+        # A form feed or U+2028 in a literal ends no line for the tokenizer.
+        ("x = ('''a\x0cb\u2028c''' 'cu'\n     'da')", ["'''a\x0cb\u2028c'''", "'cu'", "'da'"]),
     ],
 )
 def test_string_literals_as_written_at_their_place(python: str, expected: list[str]) -> None:
@@ -177,3 +180,24 @@ def test_a_literal_rule_runs_in_the_engine() -> None:
     [finding] = check_document(document, [entry]).findings
     assert finding.start.label() == "cell 1:2:5"
     assert "(`cuda:{}`)" in finding.message
+
+
+def test_values_follow_bindings_through_scopes() -> None:
+    values = Values()
+
+    def run(code: str) -> None:
+        for statement in ast.parse(code).body:
+            assert isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For))
+            values.bind(statement)
+
+    run("E = 12\nA, (B, C) = 2, (3, 4)\nN: int = E * A - C")
+    assert values.integer(ast.Name("N")) == 20
+    run("A += 1\nfor C in x: pass")
+    assert values.lookup("A") is None and values.lookup("C") is None  # rebound to nothing known
+    assert values.integer(ast.Name("N")) is None  # read when asked: `A` is no longer known
+    values.enter()
+    run("E = 'x'")
+    assert values.integer(ast.Name("E")) is None
+    values.module_level()
+    assert values.integer(ast.Name("E")) == 12
+    assert values.integer(ast.parse("E / 2", mode="eval").body) is None

@@ -24,6 +24,17 @@ def test_rule_table_matches_the_catalog() -> None:
     assert rows == expected
 
 
+def test_configuration_table_has_every_rule_option() -> None:
+    """Each option a catalog entry declares is a row of the configuration table, as declared."""
+    options = [(entry, option) for entry in load_catalog().values() for option in entry.options]
+    assert {option.name for _, option in options} >= {"min-epochs", "large-file-mb"}
+    for entry, option in options:
+        row = (
+            f"| `{option.name}` | {option.label} | `{option.default}` | {entry.id}: {option.doc} |"
+        )
+        assert row in README.splitlines(), row
+
+
 def test_ci_runs_the_readme_test_command() -> None:
     block = re.search(r"<!-- test-command -->\n```\n(.+?)\n```", README, re.S)
     assert block is not None

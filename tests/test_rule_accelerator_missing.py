@@ -10,12 +10,12 @@ import pytest
 from conftest import CORPUS, require_shared
 
 from nbport.api import fix_document, rules_for
-from nbport.checks.accelerator_missing import Accelerator, asked_accelerator
 from nbport.documents import document_from_cells
 from nbport.documents.base import MetadataDocument
 from nbport.documents.notebook import NotebookDocument
 from nbport.engine import check_document
 from nbport.finding import FixSafety, MetadataEdit
+from nbport.rules.colab_metadata import Accelerator, asked_accelerator
 
 RULES = rules_for(["NBP301"])
 
@@ -35,6 +35,13 @@ def test_message_names_the_use_and_the_remedy() -> None:
         "new runtime starts on CPU; pick a GPU (T4) under Runtime > Change runtime type and save "
         "the notebook, or let `nbport fix` set it"
     )
+
+
+def test_torch_imported_as_another_name_in_a_cell_of_its_own() -> None:
+    """The name resolver knows `t` from a cell the rule does not look at (no GPU word in it);
+    the rule's own alias tracking, before the kernel, did not."""
+    [(where, message)] = findings(["import torch as t", "t.cuda.empty_cache()"])
+    assert where == "cell 2:1:1" and "(`t.cuda`)" in message
 
 
 def test_one_finding_at_the_first_use_in_the_notebook() -> None:

@@ -9,10 +9,10 @@ import pytest
 
 from nbport.api import fix_document
 from nbport.catalog import catalog_dir, parse_entry
-from nbport.checks import large_array_load
 from nbport.documents import document_from_cells
 from nbport.engine import check_document
 from nbport.finding import FixSafety
+from nbport.rule import DEFAULT_SETTINGS, RuleSettings
 
 # One entry, read on its own: other entries of the catalog play no part here.
 ENTRY = parse_entry(catalog_dir() / "NBP303-large-array-load.toml")
@@ -27,10 +27,15 @@ def sparse(path: Path, size: int) -> Path:
     return path
 
 
-def check(cells: list[str], folder: Path, layout: str = "notebook"):
+def check(
+    cells: list[str],
+    folder: Path,
+    layout: str = "notebook",
+    settings: RuleSettings = DEFAULT_SETTINGS,
+):
     name = "notebook.ipynb" if layout == "notebook" else "script.py"
     document = document_from_cells(cells, layout, folder / name)
-    return check_document(document, [ENTRY])
+    return check_document(document, [ENTRY], settings)
 
 
 def test_catalog_example_holds_once_the_file_exists(tmp_path: Path) -> None:
@@ -144,14 +149,29 @@ def test_not_flagged_shapes(tmp_path: Path) -> None:
     assert check(cells, tmp_path).findings == ()
 
 
-def test_the_threshold_is_a_module_constant_a_configuration_can_set(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.mark.parametrize(
+    ("cells", "where"),
+    [
+        (["import numpy as npy", "X = npy.load('X.npy')"], "cell 2:1:5"),
+        (["import numpy as np\nnp2 = np", "X = np2.load('X.npy')"], "cell 2:1:5"),
+        (["from numpy import load as read", "X = read('X.npy')"], "cell 2:1:5"),
+        # `np` with no import of it in sight (`%pylab`, an import in a cell that does not parse)
+        (["import numpy", "X = np.load('X.npy')"], "cell 2:1:5"),
+    ],
+)
+def test_numpy_under_another_name_is_numpy(tmp_path: Path, cells: list[str], where: str) -> None:
+    """Imports and plain aliases are the name resolver's: `np2 = np`, which the rule's own import
+    tracking (before the kernel) missed, is numpy as much as `import numpy as npy` is."""
+    sparse(tmp_path / "X.npy", 2 * GIB)
+    assert [finding.start.label() for finding in check(cells, tmp_path).findings] == [where]
+
+
+def test_the_threshold_is_an_option_a_configuration_can_set(tmp_path: Path) -> None:
     sparse(tmp_path / "X.npy", 10 * 1024 * 1024)
     cells = ["import numpy as np\nX = np.load('X.npy')"]
     assert check(cells, tmp_path).findings == ()
-    monkeypatch.setattr(large_array_load, "LARGE_FILE_BYTES", 1024 * 1024)
-    assert len(check(cells, tmp_path).findings) == 1
+    settings = RuleSettings({"large-file-mb": 1})
+    assert len(check(cells, tmp_path, settings=settings).findings) == 1
 
 
 def test_sizes_are_read_with_a_stat_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,4 +1,4 @@
-"""NBP302: epochs, callbacks and loops resolved across cells; the threshold is a module constant."""
+"""NBP302: epochs, callbacks and loops resolved across cells; the threshold is an option."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import pytest
 from conftest import finding_labels
 
 from nbport.catalog import catalog_dir, parse_entry
-from nbport.checks import no_checkpoint
 from nbport.documents import document_from_cells
 from nbport.engine import check_document
+from nbport.rule import RuleSettings
 
 ENTRY = parse_entry(catalog_dir() / "NBP302-no-checkpoint.toml")
 
@@ -87,13 +87,12 @@ def test_not_flagged(cells: list[str]) -> None:
     assert labels(cells) == [], cells
 
 
-def test_minimum_epochs_is_a_module_constant_a_configuration_can_set(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_minimum_epochs_is_an_option_a_configuration_can_set() -> None:
     cells = ["model.fit(x, y, epochs=5)"]
     assert labels(cells) == []
-    monkeypatch.setattr(no_checkpoint, "MIN_EPOCHS", 3)
-    assert labels(cells) == ["cell 1:1:1"]
+    document = document_from_cells(cells, "notebook")
+    result = check_document(document, [ENTRY], RuleSettings({"min-epochs": 3}))
+    assert [finding.start.label() for finding in result.findings] == ["cell 1:1:1"]
 
 
 def test_messages_name_the_run_and_the_remedy() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import tokenize
 from dataclasses import dataclass
 
@@ -50,9 +51,8 @@ def read_tokens(unit: UnitContext, node: Positioned) -> list[tuple[int, int, int
     node_start, _ = unit.ast_span(node)
     # In brackets, the lines after the first may be indented any way (`(x,\n    y)`).
     bracketed = "(" + source + ")"
-    line_starts = [0]
-    for line in bracketed.splitlines(keepends=True):
-        line_starts.append(line_starts[-1] + len(line))
+    # Rows as the tokenizer's `readline` counts them: `\n` alone ends a line, as in `LineIndex`.
+    line_starts = [0, *(newline.end() for newline in re.finditer("\n", bracketed))]
 
     def in_source(row: int, column: int) -> int:
         return line_starts[row - 1] + column - 1
