@@ -9,6 +9,7 @@ the 4 times larger cell must cost at most `MAX_GROWTH` times as much. The times 
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -18,8 +19,11 @@ from typing import Any
 import pytest
 
 import nbport
-from nbport.api import check_suppressed, fix_document, rules_for
+from nbport.api import RunReport, check_paths, check_suppressed, fix_document, rules_for
+from nbport.catalog import load_catalog
 from nbport.documents import document_from_cells
+from nbport.report import github, json_format, sarif
+from nbport.report.text import finding_line
 
 SMALL = 100
 LARGE = 4 * SMALL
@@ -125,3 +129,45 @@ def test_work_per_line_is_flat(case: str, fixing: bool, rules: Any) -> None:
     small = _work(case, SMALL, fixing, rules)
     large = _work(case, LARGE, fixing, rules)
     assert large / small <= MAX_GROWTH, f"{LARGE} lines cost {large / small:.2f} x {SMALL} lines"
+
+
+#: The reports that print every finding; SARIF and GitHub's place a notebook finding on its line of
+#: the `.ipynb` file.
+REPORTS: dict[str, Callable[[RunReport], object]] = {
+    "text": lambda report: [finding_line(finding) for finding in report.findings],
+    "json": json_format.render,
+    "sarif": lambda report: sarif.render(report, load_catalog()),
+    "github": github.render,
+}
+
+
+@pytest.mark.parametrize("output_format", list(REPORTS))
+def test_report_work_per_finding_is_flat(output_format: str, tmp_path: Path) -> None:
+    render = REPORTS[output_format]
+
+    def work(lines: int) -> int:
+        path = tmp_path / f"{lines}.ipynb"
+        path.write_text(json.dumps(_notebook(["!cd data"] * lines), indent=1), encoding="utf-8")
+        report = check_paths([path])
+        assert len(report.findings) == lines
+        return _Work().of(lambda: render(report))
+
+    work(3)
+    small, large = work(SMALL), work(LARGE)
+    assert large / small <= MAX_GROWTH, f"{LARGE} findings cost {large / small:.2f} x {SMALL}"
+
+
+def _notebook(lines: Sequence[str]) -> dict[str, Any]:
+    """A notebook of one code cell, its source a list of lines as Jupyter writes it: each line of
+    the cell stands on a line of its own in the file."""
+    source = [f"{line}\n" for line in lines[:-1]] + list(lines[-1:])
+    cell = {
+        "cell_type": "code",
+        "execution_count": None,
+        "id": "big",
+        "metadata": {},
+        "outputs": [],
+        "source": source,
+    }
+    kernel = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    return {"cells": [cell], "metadata": {"kernelspec": kernel}, "nbformat": 4, "nbformat_minor": 5}
