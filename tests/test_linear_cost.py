@@ -1,7 +1,8 @@
 """Checking and fixing cost the same per line in a cell of 100 findings as in one of 400.
 
-Cost is counted, not timed: every Python function call, and every line run in nbport's own code,
-while checking or fixing a cell with a finding on each line. A step that walks the whole cell (or all
+Cost is counted, not timed: every Python function call, and every line run in nbport's own code
+(and in `difflib`, whose loops a diff would otherwise hide), while checking or fixing a cell with a
+finding on each line. A step that walks the whole cell (or all
 its findings, or all its escapes) once per finding makes the count grow with the square of the lines;
 the 4 times larger cell must cost at most `MAX_GROWTH` times as much. The times themselves, up to
 200,000 findings in one cell, are measured by `benchmarks/run.py` (section "One big cell").
@@ -9,6 +10,7 @@ the 4 times larger cell must cost at most `MAX_GROWTH` times as much. The times 
 
 from __future__ import annotations
 
+import difflib
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -19,10 +21,18 @@ from typing import Any
 import pytest
 
 import nbport
-from nbport.api import RunReport, check_paths, check_suppressed, fix_document, rules_for
+from nbport.api import (
+    RunReport,
+    SourceChange,
+    check_paths,
+    check_suppressed,
+    fix_document,
+    rules_for,
+)
 from nbport.catalog import load_catalog
 from nbport.documents import document_from_cells
 from nbport.report import github, json_format, sarif
+from nbport.report.diff import unified_diff
 from nbport.report.text import finding_line
 
 SMALL = 100
@@ -32,7 +42,7 @@ LARGE = 4 * SMALL
 #: the work at 100 lines. The counts do not vary from run to run, so the margin can be small.
 MAX_GROWTH = 4.2
 
-_NBPORT = str(Path(nbport.__file__).parent)
+_TRACED = (str(Path(nbport.__file__).parent), difflib.__file__)
 
 
 @pytest.fixture(scope="module")
@@ -85,14 +95,14 @@ CASES: dict[str, tuple[str, Sequence[str], Sequence[str]]] = {
 
 
 class _Work:
-    """Counts Python calls everywhere and lines run in nbport, under `sys.settrace`."""
+    """Counts Python calls everywhere and lines run in nbport and `difflib`, under `sys.settrace`."""
 
     def __init__(self) -> None:
         self.count = 0
 
     def _call(self, frame: FrameType, event: str, arg: object) -> Callable[..., Any] | None:
         self.count += 1
-        return self._line if frame.f_code.co_filename.startswith(_NBPORT) else None
+        return self._line if frame.f_code.co_filename.startswith(_TRACED) else None
 
     def _line(self, frame: FrameType, event: str, arg: object) -> Callable[..., Any]:
         if event == "line":
@@ -155,6 +165,22 @@ def test_report_work_per_finding_is_flat(output_format: str, tmp_path: Path) -> 
     work(3)
     small, large = work(SMALL), work(LARGE)
     assert large / small <= MAX_GROWTH, f"{LARGE} findings cost {large / small:.2f} x {SMALL}"
+
+
+@pytest.mark.parametrize("every", [1, 2, 7], ids=["every line", "every other line", "every 7th"])
+def test_diff_work_per_line_is_flat(every: int) -> None:
+    # `difflib` scans what is left of the cell for each block it finds: with unchanged lines between
+    # the fixed ones, that is the square of the lines.
+    def work(lines: int) -> int:
+        before = "".join(
+            f"!cd data{n}\n" if n % every == 0 else f"x{n} = 1\n" for n in range(lines)
+        )
+        change = SourceChange("big.ipynb:cell 1", before, before.replace("!cd", "%cd"))
+        return _Work().of(lambda: unified_diff([change]))
+
+    work(3)
+    small, large = work(SMALL), work(LARGE)
+    assert large / small <= MAX_GROWTH, f"{LARGE} lines cost {large / small:.2f} x {SMALL}"
 
 
 def _notebook(lines: Sequence[str]) -> dict[str, Any]:
