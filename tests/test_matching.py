@@ -9,13 +9,33 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from nbport.report import matching
 from nbport.report.matching import SequenceMatcher, unified_diff
+
+
+@pytest.fixture(params=["difflib first", "runs only"])
+def budget(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Test both ways of matching: `difflib` within its budget, and the runs this module keeps
+    (no budget at all: it takes over at `difflib`'s first search)."""
+    if request.param == "runs only":
+        monkeypatch.setattr(matching, "BUDGET", 0)
+        monkeypatch.setattr(matching, "SLACK", 0)
+
 
 _lines = st.lists(st.sampled_from(["a\n", "b\n", "c\n", "d\n", "\n"]), max_size=40)
 
 
 @given(_lines, _lines)
 def test_blocks_are_difflibs(a: list[str], b: list[str]) -> None:
+    with pytest.MonkeyPatch.context() as patch:  # hypothesis runs this many times in one test
+        patch.setattr(matching, "BUDGET", 0)
+        patch.setattr(matching, "SLACK", 0)
+        expected = difflib.SequenceMatcher(None, a, b).get_matching_blocks()
+        assert SequenceMatcher(a, b).get_matching_blocks() == expected
+
+
+@given(_lines, _lines)
+def test_blocks_are_difflibs_within_the_budget(a: list[str], b: list[str]) -> None:
     expected = difflib.SequenceMatcher(None, a, b).get_matching_blocks()
     assert SequenceMatcher(a, b).get_matching_blocks() == expected
 
@@ -39,6 +59,7 @@ def _random_pair(rng: random.Random) -> tuple[list[str], list[str]]:
 
 
 @pytest.mark.parametrize("seed", range(4))
+@pytest.mark.usefixtures("budget")
 def test_blocks_and_diffs_are_difflibs_on_long_sequences(seed: int) -> None:
     rng = random.Random(seed)
     for _ in range(150):
@@ -51,6 +72,7 @@ def test_blocks_and_diffs_are_difflibs_on_long_sequences(seed: int) -> None:
         )
 
 
+@pytest.mark.usefixtures("budget")
 def test_a_fix_on_every_other_line() -> None:
     # The case that made `difflib` quadratic: each block it finds is one line at the start of
     # what is left, and it scanned all that is left to find it.
