@@ -1,11 +1,13 @@
-"""Checking and fixing cost the same per line in a cell of 100 findings as in one of 400.
+"""Checking, fixing, reporting and diffing cost the same per line in a cell of 100 findings as in
+one of 400.
 
 Cost is counted, not timed: every Python function call, and every line run in nbport's own code
-(and in `difflib`, whose loops a diff would otherwise hide), while checking or fixing a cell with a
-finding on each line. A step that walks the whole cell (or all
-its findings, or all its escapes) once per finding makes the count grow with the square of the lines;
-the 4 times larger cell must cost at most `MAX_GROWTH` times as much. The times themselves, up to
-200,000 findings in one cell, are measured by `benchmarks/run.py` (section "One big cell").
+(and in `difflib`, whose loops a diff would otherwise hide), while working on a cell with a finding
+on each line. A step that walks the whole cell (or all its findings, or all its escapes) once per
+finding makes the count grow with the square of the lines; the 4 times larger cell must cost at most
+`MAX_GROWTH` times as much. Steps whose work is all inside one C call (slicing, `str.count`) are not
+counted: `tests/test_edits.py` counts the characters the fix loop copies. The times themselves, up
+to 200,000 findings in one cell, are measured by `benchmarks/run.py` (section "One big cell").
 """
 
 from __future__ import annotations
