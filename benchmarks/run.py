@@ -19,6 +19,9 @@ every tool alike. It measures:
 - cold start: `nbport check` on one clean notebook against `python -c pass`;
 - peak memory (largest resident set of any process of the run) on the whole corpus and on one
   generated ~200 MB notebook with large outputs;
+- one big cell: `check`, `fix` and `fix --diff` on one generated cell (in a notebook, a plain script
+  and a percent script) with a finding on each of its 5,000, 20,000 and 200,000 lines: wall time
+  and peak memory per line, over what the same cell of 10 lines costs;
 
 and prints the targets with PASS or FAIL.
 """
@@ -46,9 +49,25 @@ from pathlib import Path
 REPOSITORY = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPOSITORY.parent / "shared" / "corpus"
 CLEAN_NOTEBOOK = REPOSITORY / "fixtures" / "clean_mnist.ipynb"
-SKIPPABLE = ("ruff", "nbqa", "tf_upgrade_v2", "floor", "scaling", "cold-start", "memory")
+SKIPPABLE = (
+    "ruff",
+    "nbqa",
+    "tf_upgrade_v2",
+    "floor",
+    "scaling",
+    "cold-start",
+    "memory",
+    "big-cell",
+)
 BIG_NOTEBOOK_BYTES = 200_000_000
 QUICK_BIG_NOTEBOOK_BYTES = 20_000_000
+#: Lines of the one big cell, each with a finding; the first is the baseline of the target.
+BIG_CELL_LINES = (5_000, 20_000, 200_000)
+QUICK_BIG_CELL_LINES = (2_000, 5_000, 20_000)
+#: What every big cell's figures are measured over: the same cell with this many lines.
+BIG_CELL_BASE_LINES = 10
+#: Sizes above this are run once: they take a minute each.
+BIG_CELL_MAX_REPEATED = 20_000
 
 # Targets (issue 7).
 MAX_RATIO_TO_RUFF = 2.0
@@ -56,6 +75,8 @@ MIN_SPEEDUP_OVER_NBQA = 20.0
 MAX_SCALING_DRIFT = 0.10
 MAX_COLD_START_RATIO = 8.0
 MAX_MEMORY_RATIO = 3.0
+# Target (issue 11, item 7).
+MAX_PER_LINE_GROWTH = 2.0
 
 # The floor: what any linter of these files must at least do.
 _FLOOR = """\
@@ -78,6 +99,18 @@ _PEAK_RSS = """\
 import resource, subprocess, sys
 code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode
 print(code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+# The same, with the wall time of the command and the last line it printed (nbport's summary).
+_TIMED_PEAK_RSS = """\
+import resource, subprocess, sys, time
+started = time.perf_counter()
+done = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+seconds = time.perf_counter() - started
+last = (done.stdout.decode(errors="replace").strip().splitlines() or [""])[-1]
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(done.returncode, seconds, peak, "Traceback" in done.stderr.decode(errors="replace"))
+print(last)
 """
 
 
@@ -337,6 +370,49 @@ def write_big_notebook(path: Path, size: int, seed: int = 0) -> int:
     return path.stat().st_size
 
 
+#: The lines of the big cell, in turn, by layout: each has one finding that `nbport fix` fixes
+#: (NBP001, NBP101, NBP002 in a notebook and, commented out as jupytext writes them, in a percent
+#: script; NBP101, NBP102, NBP202 in a plain script, which cannot hold `!` commands).
+BIG_CELL_LINES_BY_LAYOUT = {
+    "notebook": ("!cd data", "path = 'data\\\\images\\\\x.png'", "!pip install x"),
+    "script": (
+        "path = 'data\\\\images\\\\x.png'",
+        "p = '/content/drive/My Drive/x.png'",
+        "sess = tf.Session()",
+    ),
+    "percent script": ("# !cd data", "path = 'data\\\\images\\\\x.png'", "# !pip install x"),
+}
+
+
+def write_big_cell(path: Path, layout: str, lines: int) -> None:
+    """Write one cell of `lines` lines, each with one finding, as a notebook or a (percent) script."""
+    pattern = BIG_CELL_LINES_BY_LAYOUT[layout]
+    body = [pattern[number % len(pattern)] for number in range(lines)]
+    if layout == "script":
+        path.write_text("\n".join(["import tensorflow as tf", *body]) + "\n", encoding="utf-8")
+        return
+    if layout == "percent script":
+        path.write_text("\n".join(["# %%", *body]) + "\n", encoding="utf-8")
+        return
+    source = [f"{line}\n" for line in body[:-1]] + body[-1:]
+    cell = {
+        "cell_type": "code",
+        "execution_count": None,
+        "id": "big",
+        "metadata": {},
+        "outputs": [],
+        "source": source,
+    }
+    kernel = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    notebook = {
+        "cells": [cell],
+        "metadata": {"kernelspec": kernel, "language_info": {"name": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    path.write_text(json.dumps(notebook, indent=1) + "\n", encoding="utf-8")
+
+
 # --- The report -----------------------------------------------------------------------------------
 
 
@@ -409,6 +485,7 @@ class Options:
     big_notebook_bytes: int
     quick: bool
     work: Path | None
+    big_cell_lines: tuple[int, ...] = BIG_CELL_LINES
 
 
 @dataclass(frozen=True)
@@ -444,6 +521,7 @@ def benchmark(options: Options) -> tuple[list[str], list[Target], bool]:
             ("scaling", scaling),
             ("cold-start", cold_start),
             ("memory", peak_memory),
+            ("big-cell", big_cell),
         ):
             if name not in options.skip:
                 more_lines, more_targets = section(setup)
@@ -721,6 +799,188 @@ def peak_memory(setup: Setup) -> Section:
     return lines, [Target(name, measured, ratio <= MAX_MEMORY_RATIO)]
 
 
+#: The commands timed on the big cell: how each is shown, and its arguments before the path.
+BIG_CELL_COMMANDS = {
+    "check": ("check",),
+    "fix": ("fix",),
+    "fix --diff": ("fix", "--diff"),
+}
+
+
+@dataclass(frozen=True)
+class CellRun:
+    """One command on one big cell: wall seconds, peak RSS in bytes, findings reported."""
+
+    seconds: float
+    peak: int | None
+    findings: int | None
+
+
+def run_on_cell(setup: Setup, command: str, cell: Path) -> CellRun:
+    """Run `nbport COMMAND` on a copy of `cell` (`fix` rewrites it), in a wrapper process that
+    times it and takes its peak resident set; the findings are read from nbport's summary line."""
+    target = cell.with_name(f"run-{cell.name}")
+    shutil.copyfile(cell, target)
+    arguments = [*setup.nbport, *BIG_CELL_COMMANDS[command], "--jobs", "1", str(target)]
+    completed = subprocess.run(
+        [sys.executable, "-c", _TIMED_PEAK_RSS, *arguments],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    first, _, last = completed.stdout.partition("\n")
+    try:
+        code, wall, peak, traceback = first.split()
+    except ValueError:
+        raise RunFailed(f"no figures: {completed.stderr.strip()[-200:]}") from None
+    if int(code) not in (0, 1) or traceback == "True":
+        raise RunFailed(f"exit {code}{', traceback' if traceback == 'True' else ''}")
+    # "Found 200000 findings in 1 file.", "Fixed 200000 ...", "Would fix 200000 ..."
+    numbers = [int(word) for word in last.split() if word.isdigit()]
+    peak_bytes = None
+    if find_spec("resource") is not None:
+        peak_bytes = int(peak) if sys.platform == "darwin" else int(peak) * 1024
+    return CellRun(float(wall), peak_bytes, numbers[0] if numbers else None)
+
+
+@dataclass(frozen=True)
+class CellFigures:
+    """One command on one big cell, and what it cost per line above the 10-line cell."""
+
+    layout: str
+    command: str
+    lines: int
+    run: CellRun
+    seconds_per_line: float
+    bytes_per_line: float | None
+
+
+def measure_big_cells(setup: Setup, folder: Path) -> tuple[list[CellFigures], list[str]]:
+    """Every command on every layout's cell at every size: the figures, and what went wrong."""
+    options = setup.options
+    figures: list[CellFigures] = []
+    failures: list[str] = []
+    for layout in BIG_CELL_LINES_BY_LAYOUT:
+        suffix = ".ipynb" if layout == "notebook" else ".py"
+        for command in BIG_CELL_COMMANDS:
+            base: CellRun | None = None
+            for size in (BIG_CELL_BASE_LINES, *options.big_cell_lines):
+                cell = folder / f"{layout.replace(' ', '-')}-{size}{suffix}"
+                if not cell.exists():
+                    write_big_cell(cell, layout, size)
+                runs = 1 if size > BIG_CELL_MAX_REPEATED else min(options.runs, 3)
+                progress(f"big cell: {layout}, {command}, {size:,} lines x {runs}")
+                try:
+                    measured = [run_on_cell(setup, command, cell) for _ in range(runs)]
+                except (OSError, RunFailed) as error:
+                    failures.append(f"{layout}, `{command}`, {size:,} lines: {error}")
+                    break
+                run = CellRun(
+                    statistics.median(item.seconds for item in measured),
+                    _median_or_none([item.peak for item in measured]),
+                    measured[0].findings,
+                )
+                if run.findings != size:
+                    failures.append(
+                        f"{layout}, `{command}`, {size:,} lines: {run.findings} findings"
+                    )
+                if base is None:
+                    base = run
+                    continue
+                added = size - BIG_CELL_BASE_LINES
+                bytes_per_line = None
+                if run.peak is not None and base.peak is not None:
+                    bytes_per_line = (run.peak - base.peak) / added
+                seconds_per_line = (run.seconds - base.seconds) / added
+                figures.append(
+                    CellFigures(layout, command, size, run, seconds_per_line, bytes_per_line)
+                )
+    return figures, failures
+
+
+def big_cell(setup: Setup) -> Section:
+    """`check`, `fix` and `fix --diff` on one cell with a finding on each of its lines, at several
+    sizes and in each layout: time and peak memory per line must stay flat."""
+    options = setup.options
+    sizes = options.big_cell_lines
+    folder = setup.work / "big-cell"
+    folder.mkdir()
+    figures, failures = measure_big_cells(setup, folder)
+    runs = min(options.runs, 3)
+    repeats = f"Medians of {runs} runs" if runs > 1 else "One run each"
+    lines = [
+        "## One big cell",
+        "",
+        f"One cell with a finding on each line, {', '.join(f'{size:,}' for size in sizes)} lines,"
+        " in a notebook, a plain script and a percent script (the lines are in"
+        " `BIG_CELL_LINES_BY_LAYOUT`); `nbport COMMAND --jobs 1` on it. Per line: wall time and"
+        f" peak RSS above those of the same cell with {BIG_CELL_BASE_LINES} lines (start-up,"
+        f" imports), divided by the lines added. {repeats} up to {BIG_CELL_MAX_REPEATED:,}"
+        f" lines, one run above; x first: the figure per line over the one at {sizes[0]:,}"
+        " lines.",
+        "",
+        "| layout | command | lines | wall | per line | x first | peak RSS | per line | x first |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    first: dict[tuple[str, str], CellFigures] = {}
+    time_growth: list[tuple[float, str]] = []
+    memory_growth: list[tuple[float, str]] = []
+    for item in figures:
+        series = (item.layout, item.command)
+        start = first.setdefault(series, item)
+        where = f"{item.layout}, `{item.command}`, {item.lines:,} lines"
+        times = _growth(item.seconds_per_line, start.seconds_per_line)
+        assert times is not None  # a time is always measured
+        memory = _growth(item.bytes_per_line, start.bytes_per_line)
+        time_growth.append((times, where))
+        if memory is not None:
+            memory_growth.append((memory, where))
+        shown_memory = (
+            "n/a" if item.bytes_per_line is None else f"{item.bytes_per_line / 1e3:.1f} KB"
+        )
+        lines.append(
+            f"| {item.layout} | `{item.command}` | {item.lines:,} | {seconds(item.run.seconds)}"
+            f" | {item.seconds_per_line * 1e6:.0f} µs | {times:.2f} | {megabytes(item.run.peak)}"
+            f" | {shown_memory} | {'n/a' if memory is None else f'{memory:.2f}'} |"
+        )
+    for failure in failures:
+        lines.append(f"\nFailed: {failure}")
+    name = (
+        f"one big cell: time per line up to {sizes[-1]:,} findings ≤ {MAX_PER_LINE_GROWTH:g} x"
+        f" at {sizes[0]:,}"
+    )
+    memory_name = name.replace("time per line", "peak memory per line")
+    return lines, [
+        _growth_target(name, time_growth, failures),
+        _growth_target(memory_name, memory_growth, failures),
+    ]
+
+
+def _growth(value: float | None, first: float | None) -> float | None:
+    """`value` over `first`; a figure that did not grow above the 10-line cell counts as flat."""
+    if value is None or first is None:
+        return None
+    if first <= 0:
+        return 1.0 if value <= 0 else float("inf")
+    return value / first
+
+
+def _growth_target(
+    name: str, growth: Sequence[tuple[float, str]], failures: Sequence[str]
+) -> Target:
+    if failures:
+        return Target(name, f"failed: {failures[0]}", False)
+    if not growth:
+        return Target(name, "n/a", None)
+    worst, where = max(growth)
+    return Target(name, f"worst {worst:.2f} x ({where})", worst <= MAX_PER_LINE_GROWTH)
+
+
+def _median_or_none(values: Sequence[int | None]) -> int | None:
+    known = [value for value in values if value is not None]
+    return int(statistics.median(known)) if known else None
+
+
 def _measured_rss(command: Sequence[str]) -> tuple[int | None, str]:
     try:
         peak = peak_rss(command, frozenset({0, 1, 2}))
@@ -784,6 +1044,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             QUICK_BIG_NOTEBOOK_BYTES,
             True,
             args.tmp,
+            QUICK_BIG_CELL_LINES,
         )
     else:
         cold_runs = max(10, 2 * args.runs)

@@ -23,6 +23,7 @@ from nbport.documents import (
     load_document,
 )
 from nbport.documents.base import MetadataDocument
+from nbport.edits import apply_edits
 from nbport.engine import CheckResult, check_document
 from nbport.file_pool import map_files
 from nbport.finding import Edit, FileError, Finding, FixSafety, MetadataEdit
@@ -437,9 +438,7 @@ def apply_fixes(
                 last_end = fix.end
             metadata_set.update((edit.keys, edit.value) for edit in fix.metadata)
             applied.append(finding)
-        text = units[index].text
-        for edit in sorted(edits, reverse=True):
-            text = text[: edit.start] + edit.replacement + text[edit.end :]
+        text = apply_edits(units[index].text, edits)
         if text != units[index].text:
             changes[index] = text
     return changes, applied

@@ -864,3 +864,18 @@ def test_corpus_sample_edits_touch_only_the_sources():
             # Going back writes each original item and token again, byte for byte.
             assert reverted.dump() == raw, path
     assert edited > 500
+
+
+@pytest.mark.parametrize(
+    ("structure", "message"),
+    [
+        ('"worksheets": [null]', "worksheets[0] is not an object"),
+        ('"worksheets": [{"cells": [null]}]', "None is not of type 'object'"),  # nbformat's words
+    ],
+)
+def test_version_3_structures_nbformat_lets_through_are_one_error(
+    structure: str, message: str
+) -> None:
+    raw = f'{{"nbformat": 3, "nbformat_minor": 0, "metadata": {{}}, {structure}}}'.encode()
+    with pytest.raises(DocumentError, match=re.escape(f"not a Jupyter notebook: {message}")):
+        load(raw)

@@ -65,6 +65,7 @@ class ColabPathRule(ColabGuards, SyntaxRule):
         self._docstrings: set[int] = set()
         self._quiet_calls: list[int] = []
         self._shell_paths: list[_ShellPath] = []
+        self._escape_indexes: dict[Escape, int] | None = None
 
     def begin_unit(self, context: UnitContext) -> None:
         """Reset the per-unit state."""
@@ -73,6 +74,17 @@ class ColabPathRule(ColabGuards, SyntaxRule):
         self._docstrings = set()
         self._quiet_calls = []
         self._shell_paths = []
+        self._escape_indexes = None
+
+    def _escape_index(self, escape: Escape) -> int:
+        """The index of `escape` among the unit's escapes: looked up, not searched for (a cell with
+        an escape on each of its lines would search them all for each one)."""
+        if self._escape_indexes is None:
+            assert self.context is not None
+            self._escape_indexes = {}
+            for index, each in enumerate(self.context.scanned.escapes):
+                self._escape_indexes.setdefault(each, index)  # the first equal one, as `index` gave
+        return self._escape_indexes[escape]
 
     def check_escape(self, escape: Escape) -> None:
         """`!ls /content/drive`, `%cd /content/data`: the first `/content` path of the line."""
@@ -88,7 +100,7 @@ class ColabPathRule(ColabGuards, SyntaxRule):
             stop = len(line.split("\n", 1)[0].rstrip())  # `%cd` takes the rest of its line
         else:
             stop = _path_end(line, match.start())
-        index = self.context.scanned.escapes.index(escape)
+        index = self._escape_index(escape)
         self._shell_paths.append(
             _ShellPath(
                 index, escape.start + match.start(), escape.start + stop, line[match.start() : stop]

@@ -9,6 +9,7 @@ every cell that mentions `%matplotlib`.
 from __future__ import annotations
 
 import ast
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from nbport.escapes import Escape, EscapeKind
@@ -194,7 +195,14 @@ def _find_statement(
     def search(
         body: list[ast.stmt], parents: list[ast.AST]
     ) -> tuple[list[ast.stmt], int, list[ast.AST]] | None:
-        for index, statement in enumerate(body):
+        # A block's statements come in line order, each ending where or before the next starts:
+        # those ending above `line` are skipped by bisection, and the search stops below it, so a
+        # cell of many magics is not walked from its top for each one.
+        first = bisect_left(body, line, key=_last_line)
+        for index in range(first, len(body)):
+            statement = body[index]
+            if statement.lineno > line:
+                break
             if (
                 statement.lineno == line
                 and isinstance(statement, ast.Expr)
@@ -210,6 +218,10 @@ def _find_statement(
         return None
 
     return search(tree.body, [])
+
+
+def _last_line(statement: ast.stmt) -> int:
+    return statement.end_lineno or statement.lineno
 
 
 def _bodies(statement: ast.AST) -> list[list[ast.stmt]]:
@@ -273,7 +285,8 @@ def _line_text(context: UnitContext, line: int) -> str:
 
 
 def _line_count(context: UnitContext) -> int:
-    return context.unit.text.count("\n") + 1
+    # The line starts are counted once per unit; counting newlines here did it once per magic.
+    return len(context.lines.starts)
 
 
 def _indentation(context: UnitContext, line: int) -> str:

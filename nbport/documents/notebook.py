@@ -10,8 +10,10 @@ from __future__ import annotations
 import importlib.util
 import json
 import warnings
+from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache, cached_property
+from itertools import accumulate
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -81,6 +83,7 @@ class NotebookDocument:
         self._data = data
         self._notices = tuple(notices)
         self._style = style
+        self._source_offsets_cache: dict[int, tuple[list[int], list[int]]] = {}
 
     # --- Reading ---------------------------------------------------------------------------------
 
@@ -236,22 +239,33 @@ class NotebookDocument:
         _cell, value = self._source_span(unit_index)
         if not value.items:
             return self._lines.line_of(value.start)
-        cell_data = _cells(self._data)[self._unit_cells[unit_index]]
-        items: list[str] = cell_data[self._code_key]
+        line_starts, item_ends = self._source_offsets(unit_index)
         # Offset, in the joined text, where the wanted line starts (or the last line, past the end).
-        joined = "".join(items)
-        offset = 0
-        for _ in range(line - 1):
-            newline = joined.find("\n", offset)
-            if newline < 0 or newline + 1 == len(joined):
-                break
-            offset = newline + 1
-        item_end = 0
-        for (start, _end), item in zip(value.items, items, strict=True):
-            item_end += len(item)
-            if offset < item_end:
-                return self._lines.line_of(start)
+        offset = line_starts[min(line, len(line_starts)) - 1]
+        item = bisect_right(item_ends, offset)  # the first item ending after it
+        if item < len(item_ends) and item < len(value.items):
+            return self._lines.line_of(value.items[item][0])
+        if len(value.items) != len(item_ends):
+            raise ValueError("the cell's source items do not match its JSON text")
         return self._lines.line_of(value.items[-1][0])
+
+    def _source_offsets(self, unit_index: int) -> tuple[list[int], list[int]]:
+        """For a unit whose source is a list: where each of its lines starts in the joined items
+        (a final newline starts no line) and where each item ends. Made once per unit: reporters
+        ask for every finding's line, and a cell can hold a finding on each of its lines."""
+        offsets = self._source_offsets_cache.get(unit_index)
+        if offsets is None:
+            cell_data = _cells(self._data)[self._unit_cells[unit_index]]
+            items: list[str] = cell_data[self._code_key]
+            joined = "".join(items)
+            line_starts = [0]
+            newline = joined.find("\n")
+            while newline >= 0 and newline + 1 < len(joined):
+                line_starts.append(newline + 1)
+                newline = joined.find("\n", newline + 1)
+            offsets = line_starts, list(accumulate(len(item) for item in items))
+            self._source_offsets_cache[unit_index] = offsets
+        return offsets
 
     # --- Writing ---------------------------------------------------------------------------------
 
@@ -446,9 +460,26 @@ def _check_notebook(data: Any) -> None:
     language = notebook_language(data.get("metadata"))
     if language is not None:
         raise NotPython(language)
-    message = _validation_error(data)
+    message = _validation_error(data) or _cell_structure_error(data)
     if message is not None:
         raise DocumentError(f"not a Jupyter notebook: {message}")
+
+
+def _cell_structure_error(data: dict[str, Any]) -> str | None:
+    """What nbformat's version 3 schema lets through but no notebook holds: worksheets or cells
+    that are not objects (`"worksheets": [null]`)."""
+    if data["nbformat"] != 3:
+        return None
+    sheets = data.get("worksheets", [])
+    if not isinstance(sheets, list):
+        return "'worksheets' is not an array"
+    for number, sheet in enumerate(sheets):
+        if not isinstance(sheet, dict):
+            return f"worksheets[{number}] is not an object"
+        cells = sheet.get("cells", [])
+        if not isinstance(cells, list) or not all(isinstance(cell, dict) for cell in cells):
+            return f"worksheets[{number}].cells is not an array of objects"
+    return None
 
 
 def _validation_error(data: dict[str, Any]) -> str | None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 from nbport.api import SourceChange
+from nbport.report.matching import unified_diff as unified_lines
 
 
 def unified_diff(changes: Iterable[SourceChange]) -> str:
@@ -14,8 +14,7 @@ def unified_diff(changes: Iterable[SourceChange]) -> str:
     for change in changes:
         before = change.before.splitlines(keepends=True)
         after = change.after.splitlines(keepends=True)
-        lines = difflib.unified_diff(
-            before, after, f"{change.label} (before)", f"{change.label} (after)"
-        )
+        # `difflib.unified_diff`'s lines, without its quadratic worst case (`nbport.report.matching`).
+        lines = unified_lines(before, after, f"{change.label} (before)", f"{change.label} (after)")
         parts.extend(line if line.endswith("\n") else line + "\n" for line in lines)
     return "".join(parts)
