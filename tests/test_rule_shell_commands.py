@@ -9,7 +9,7 @@ from nbport.api import fix_document
 from nbport.catalog import load_catalog
 from nbport.documents import document_from_cells
 from nbport.engine import check_document
-from nbport.shell import TokenKind, shell_tokens, simple_commands
+from nbport.rules.shell import TokenKind, shell_tokens, simple_commands
 
 CATALOG = load_catalog()
 

@@ -7,7 +7,7 @@ import re
 from nbport.escapes import Escape, EscapeKind
 from nbport.finding import Edit
 from nbport.rule import Rule
-from nbport.shell import (
+from nbport.rules.shell import (
     EscapeCommand,
     ShellToken,
     TokenKind,

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from nbport.escapes import Escape, EscapeKind
 from nbport.finding import Edit, FixSafety
 from nbport.rule import Rule
-from nbport.shell import (
+from nbport.rules.shell import (
     SHELL_MAGICS,
     EscapeCommand,
     ShellToken,

@@ -15,7 +15,7 @@ from itertools import pairwise
 from nbport.escapes import Escape, EscapeKind
 from nbport.finding import Edit
 from nbport.rule import Rule
-from nbport.shell import (
+from nbport.rules.shell import (
     SHELL_MAGICS,
     EscapeCommand,
     ShellToken,
