@@ -8,8 +8,16 @@ import pytest
 from nbport.api import fix_document
 from nbport.catalog import load_catalog
 from nbport.documents import document_from_cells
+from nbport.documents.base import EscapeStyle
 from nbport.engine import check_document
-from nbport.shell import TokenKind, shell_tokens, simple_commands
+from nbport.escapes import scan
+from nbport.rules.shell import (
+    TokenKind,
+    escape_command,
+    pip_command,
+    shell_tokens,
+    simple_commands,
+)
 
 CATALOG = load_catalog()
 
@@ -71,6 +79,83 @@ def test_magic_arguments_split_on_blanks_only() -> None:
     ]
 
 
+def _pip(line: str) -> tuple[list[str], str | None, list[tuple[str, str, str]], list[str]]:
+    """`line` read as one pip command: its program words, subcommand, requirements, files."""
+    tokens = shell_tokens(line)
+    assert tokens is not None
+    (command,) = simple_commands(tokens)
+    pip = pip_command(command.words)
+    assert pip is not None
+    requirements = [(r.word.value, r.name, r.specifier) for r in pip.requirements()]
+    files = [word.value for word in pip.requirement_files()]
+    verb = pip.subcommand.value if pip.subcommand is not None else None
+    return [word.value for word in pip.program], verb, requirements, files
+
+
+def test_one_pip_reader_knows_the_program_the_subcommand_and_the_requirements() -> None:
+    assert _pip(
+        "sudo -H pip3 --log x.log install -U -r req.txt 'TensorFlow_GPU[x]>=1.13,<2' y"
+    ) == (
+        ["pip3"],
+        "install",
+        [("TensorFlow_GPU[x]>=1.13,<2", "tensorflow-gpu", ">=1.13,<2"), ("y", "y", "")],
+        ["req.txt"],
+    )
+    assert _pip("/usr/bin/python3.10 -m pip uninstall -y x")[:2] == (
+        ["/usr/bin/python3.10", "-m", "pip"],
+        "uninstall",
+    )
+    assert _pip("{sys.executable} -m pip")[1] is None
+
+
+@pytest.mark.parametrize("line", ["pipenv install x", "python -m venv x", "python pip.py install"])
+def test_other_programs_are_not_pip(line: str) -> None:
+    tokens = shell_tokens(line)
+    assert tokens is not None
+    (command,) = simple_commands(tokens)
+    assert pip_command(command.words) is None
+
+
+@pytest.mark.parametrize(
+    ("program", "on_path"),
+    [
+        ("pip", True),
+        ("python3 -m pip", True),
+        ("/usr/bin/pip", False),
+        ("{sys.executable} -m pip", False),
+    ],
+)
+def test_a_pip_found_on_path(program: str, on_path: bool) -> None:
+    tokens = shell_tokens(program + " install x")
+    assert tokens is not None
+    pip = pip_command(tokens)
+    assert pip is not None and pip.on_path is on_path
+
+
+def _command(code: str, magics: frozenset[str]) -> str:
+    (escape,) = scan(code, EscapeStyle.LIVE).escapes
+    command = escape_command(escape, code, magics)
+    assert command is not None
+    return command.text
+
+
+def test_a_program_magic_is_read_with_its_name_as_the_program() -> None:
+    assert _command("%pip install x", frozenset({"pip"})) == "pip install x"
+    assert _command("pip install x", frozenset({"pip"})) == "pip install x"  # automagic
+    assert _command("%sx ls x", frozenset({"sx"})) == " ls x"
+
+
+def test_words_on_later_lines_of_a_commented_escape_are_placed_not_edited() -> None:
+    code = "# !pip install \\\n#   tensorflow==1.15\n"
+    (escape,) = scan(code, EscapeStyle.COMMENTED).escapes
+    command = escape_command(escape, code, frozenset())
+    assert command is not None
+    index = command.text.index("tensorflow")
+    assert command.unit_offset(index) is None
+    assert command.place(index) == code.index("tensorflow")
+    assert command.place(1) == command.unit_offset(1) == code.index("pip") + 1
+
+
 # --- NBP002 shell-pip ---------------------------------------------------------------------------
 
 
@@ -114,6 +199,9 @@ def test_pip_lines_left_alone(code: str) -> None:
         ("!apt-get -q install x", "!apt-get -q install -y x"),
         ("!python3 -m pip uninstall torch", "!python3 -m pip uninstall -y torch"),
         ("!mamba create -n env python=3.10", "!mamba create -y -n env python=3.10"),
+        # pip's own options before the subcommand, and the kernel's Python named outright
+        ("!pip --log pip.log uninstall x", "!pip --log pip.log uninstall -y x"),
+        ("!{sys.executable} -m pip uninstall x", "!{sys.executable} -m pip uninstall -y x"),
     ],
 )
 def test_asking_commands_get_their_answer(bad: str, good: str) -> None:

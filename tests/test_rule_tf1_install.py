@@ -6,7 +6,7 @@ import pytest
 from conftest import finding_labels
 
 from nbport.catalog import load_catalog
-from nbport.checks.tf1_install import _only_older
+from nbport.rules.shell import specifier_only_below
 
 ENTRY = load_catalog()["NBP205"]
 
@@ -39,7 +39,7 @@ def labels(code: str, layout: str = "notebook") -> list[str]:
     ],
 )
 def test_version_specifiers(spec: str, bound: tuple[int, ...], only_older: bool) -> None:
-    assert _only_older(spec, bound) is only_older
+    assert specifier_only_below(spec, bound) is only_older
 
 
 @pytest.mark.parametrize(
@@ -59,6 +59,10 @@ def test_version_specifiers(spec: str, bound: tuple[int, ...], only_older: bool)
             "!pip3 freeze | grep tensorflow==1.13.1 || pip3 install tensorflow==1.13.1",
             ["cell 1:1:56"],
         ),
+        # the one pip reader: options before `install`, wrappers, a `#` inside a word
+        ("!pip -q install tensorflow==1.15", ["cell 1:1:17"]),
+        ("!env PIP_NO_CACHE_DIR=1 nice pip install keras==2.2.4", ["cell 1:1:42"]),
+        ("!pip install git+https://host/x.git#egg=x tensorflow==1.15", ["cell 1:1:43"]),
         ("!pip install -r tensorflow==1.15", []),
         ("!pip download tensorflow==1.15", []),
         ("!pip install tensorflow-hub==0.7.0 tensorflow==2.15", []),
@@ -72,3 +76,5 @@ def test_pip_lines(code: str, expected: list[str]) -> None:
 
 def test_commented_lines_of_percent_scripts() -> None:
     assert labels("import os\n# !pip install tensorflow==1.15\n", "percent") == ["3:16"]
+    # a requirement on a continuation line is pointed at where it is written
+    assert labels("# !pip install -q \\\n#     tensorflow==1.15\n", "percent") == ["3:7"]

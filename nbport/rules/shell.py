@@ -1,16 +1,18 @@
 """Shell command lines as the shell rules read them: the command of a `!` line (or `%sx`, `%system`,
-a shell alias) split into words with their offsets, the way `sh` would, knowing IPython's own
-`{expression}` expansion, and grouped into simple commands.
+`%pip`, a shell alias) split into words with their offsets, the way `sh` would, knowing IPython's own
+`{expression}` expansion, and grouped into simple commands; and the one reader of pip commands
+(`pip_command`) for every rule that reads `pip install` lines.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
 from nbport.escapes import Escape, EscapeKind
+from nbport.rules.tables import rule_table
 
 
 class TokenKind(Enum):
@@ -246,6 +248,23 @@ def simple_commands(tokens: Sequence[ShellToken]) -> Iterator[SimpleCommand]:
             words.append(token)
 
 
+def subcommand(words: Sequence[ShellToken], value_options: Collection[str]) -> ShellToken | None:
+    """The first word after the program `words[0]` that is not an option (nor the value of one of
+    `value_options`): `install` in `apt-get -q install x`."""
+    index = 1
+    while index < len(words):
+        value = words[index].value
+        if not value.startswith("-"):
+            return words[index]
+        index += 2 if value in value_options else 1
+    return None
+
+
+def has_short_flag(value: str, flag: str) -> bool:
+    """True for `-y`, `-qy`, `-yq`: a cluster of short options holding `flag`."""
+    return value.startswith("-") and not value.startswith("--") and flag in value[1:]
+
+
 def _unwrap(words: list[ShellToken]) -> tuple[ShellToken, ...]:
     """Drop `VAR=value`, `sudo -u x`, `env`, ... in front of the real program."""
     index = 0
@@ -273,10 +292,27 @@ class EscapeCommand:
     #: How many characters of `text`, from its start, lie on the escape's first line as written;
     #: later characters of a commented escape (`# !cmd \` / `#   more`) are not mapped to the unit.
     mapped: int
+    #: For each later line of a commented escape: where it starts in `text` and in the unit (the
+    #: unit's line holds it after its `#`; None if not), to point at, not to edit.
+    later_lines: tuple[tuple[int, int | None], ...] = ()
 
     def unit_offset(self, index: int) -> int | None:
         """The unit offset of `text[index]`, or None where the text differs from the unit's."""
         return self.offset + index if index <= self.mapped else None
+
+    def place(self, index: int) -> int | None:
+        """Where `text[index]` stands in the unit, also on the later lines of a commented escape
+        (where `unit_offset` is None: an edit there would have to keep the `#`)."""
+        at = self.unit_offset(index)
+        for start, unit_start in self.later_lines:
+            if start <= index:
+                at = None if unit_start is None else unit_start + index - start
+        return at
+
+    def commands(self) -> list[SimpleCommand]:
+        """The simple commands of `text` read as a shell line; none when a quote is left open."""
+        tokens = shell_tokens(self.text)
+        return list(simple_commands(tokens)) if tokens else []
 
 
 #: Line magics whose arguments are a shell command: `%sx`, `%system`, `%pip`, and IPython's default
@@ -299,10 +335,14 @@ SHELL_MAGICS = frozenset(
         "rmdir",
     }
 )
+#: Line magics that run the program of their own name (`%pip install x` runs pip with the kernel's
+#: Python): their command is read with the name as its program.
+PROGRAM_MAGICS = frozenset({"pip", "conda", "mamba"})
 
 
 def escape_command(escape: Escape, unit_text: str, magics: frozenset[str]) -> EscapeCommand | None:
-    """The command run by a `!`/`!!` escape, or the arguments of a line magic named in `magics`.
+    """The command run by a `!`/`!!` escape, or the arguments of a line magic named in `magics`
+    (for `PROGRAM_MAGICS`, the magic's name and its arguments: `pip install x`).
 
     The offsets are checked against the unit's text, so an edit computed from them lands on the
     characters it means to change.
@@ -312,7 +352,9 @@ def escape_command(escape: Escape, unit_text: str, magics: frozenset[str]) -> Es
     if escape.kind in (EscapeKind.SHELL, EscapeKind.SHELL_CAPTURE):
         skip = 0
     elif escape.kind is EscapeKind.LINE_MAGIC and escape.name in magics:
-        skip = len(body) - len(body.lstrip()) + len(escape.name)
+        skip = len(body) - len(body.lstrip())
+        if escape.name not in PROGRAM_MAGICS:
+            skip += len(escape.name)
     else:
         return None
     first_line = body.split("\n", 1)[0]
@@ -321,4 +363,154 @@ def escape_command(escape: Escape, unit_text: str, magics: frozenset[str]) -> Es
     mapped = len(body) if not escape.commented else len(first_line)
     if not escape.commented and unit_text[base : base + len(body)] != body:
         mapped = len(first_line)
-    return EscapeCommand(body[skip:], base + skip, mapped - skip)
+    later = _commented_lines(body, unit_text, base) if escape.commented else ()
+    shifted = tuple((start - skip, unit_start) for start, unit_start in later)
+    return EscapeCommand(body[skip:], base + skip, mapped - skip, shifted)
+
+
+def _commented_lines(body: str, unit_text: str, base: int) -> tuple[tuple[int, int | None], ...]:
+    """For each line after the first of a commented escape's `body` (unit text from `base`): its
+    start in `body` and in the unit, where the unit's line ends with it (`#   more` holds `  more`)."""
+    found: list[tuple[int, int | None]] = []
+    start = body.find("\n") + 1
+    line_start = unit_text.find("\n", base) + 1
+    while start and line_start:
+        end = body.find("\n", start)
+        line = body[start : len(body) if end < 0 else end]
+        line_end = unit_text.find("\n", line_start)
+        written = unit_text[line_start : len(unit_text) if line_end < 0 else line_end]
+        mapped = written.endswith(line)
+        found.append((start, line_start + len(written) - len(line) if mapped else None))
+        start, line_start = end + 1, line_end + 1
+    return tuple(found)
+
+
+# --- pip commands ------------------------------------------------------------------------------
+
+_PIP = re.compile(r"pip[0-9.]*")
+_PYTHON = re.compile(r"python[0-9.]*")
+_PIP_TABLE = rule_table(__file__)["pip"]
+_PIP_VALUE_OPTIONS = frozenset(_PIP_TABLE["value-options"])
+_REQUIREMENT_FILE_OPTIONS = frozenset(_PIP_TABLE["requirement-files"])
+#: A requirement as pip reads one: a name, extras, a version specifier, environment markers.
+_REQUIREMENT = re.compile(
+    r"(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?P<spec>(?:[<>=!~][^;]*)?)(?:;.*)?$"
+)
+_CLAUSE = re.compile(r"\s*(?P<op>===|==|!=|~=|<=|>=|<|>)\s*(?P<version>[^\s,]+)\s*")
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One requirement argument of a pip command: `tensorflow-gpu==1.15`, `'keras<2.4'`."""
+
+    word: ShellToken
+    #: The project's name, normalised as PEP 503 says (`TensorFlow_GPU` → `tensorflow-gpu`).
+    name: str
+    #: The version specifier as written (`==1.15`, `>=1.13,<2`); empty when there is none.
+    specifier: str
+
+    def only_below(self, bound: tuple[int, ...]) -> bool:
+        """Whether every version the specifier admits is older than `bound`."""
+        return specifier_only_below(self.specifier, bound)
+
+
+@dataclass(frozen=True)
+class PipCommand:
+    """A simple command that runs pip: `pip install -U x`, `sudo pip3 ...`, `python -m pip ...`."""
+
+    #: The words that name pip: (`pip3`,) or (`python3`, `-m`, `pip`).
+    program: tuple[ShellToken, ...]
+    #: The subcommand (`install`, `uninstall`), the first word after pip's own options; None if none.
+    subcommand: ShellToken | None
+    #: The words after the subcommand.
+    arguments: tuple[ShellToken, ...]
+
+    @property
+    def on_path(self) -> bool:
+        """Whether the shell finds the program on PATH (`pip3`, `python -m pip`), rather than being
+        given one (`/usr/bin/pip`, `{sys.executable} -m pip`)."""
+        first = self.program[0].value
+        return "/" not in first and "sys.executable" not in first
+
+    def requirements(self) -> Iterator[Requirement]:
+        """The arguments that are requirements, not options nor option values (`-r file`)."""
+        for option, word in self._arguments():
+            match = None if option else _REQUIREMENT.match(word.value)
+            if match is not None:
+                name = re.sub(r"[-_.]+", "-", match.group("name")).lower()
+                yield Requirement(word, name, match.group("spec").strip())
+
+    def requirement_files(self) -> list[ShellToken]:
+        """The files named by `-r file` / `--requirement file`."""
+        return [word for option, word in self._arguments() if option in _REQUIREMENT_FILE_OPTIONS]
+
+    def _arguments(self) -> Iterator[tuple[str | None, ShellToken]]:
+        """Each argument that is not an option, with the option it is the value of (or None)."""
+        words = iter(self.arguments)
+        for word in words:
+            if not word.value.startswith("-"):
+                yield None, word
+            elif word.value in _PIP_VALUE_OPTIONS and (value := next(words, None)) is not None:
+                yield word.value, value
+
+
+def pip_command(words: Sequence[ShellToken]) -> PipCommand | None:
+    """A simple command's words (wrappers dropped: `SimpleCommand.words`) read as pip, or None
+    when its program is not pip (`pip3`, `python3.10 -m pip`, `{sys.executable} -m pip`)."""
+    if not words:
+        return None
+    program = words[0].value.rsplit("/", 1)[-1]
+    if _PIP.fullmatch(program):
+        size = 1
+    elif (_PYTHON.fullmatch(program) or "sys.executable" in program) and [
+        word.value for word in words[1:3]
+    ] == ["-m", "pip"]:
+        size = 3
+    else:
+        return None
+    verb = subcommand(words[size - 1 :], _PIP_VALUE_OPTIONS)
+    arguments = words[words.index(verb) + 1 :] if verb is not None else ()
+    return PipCommand(tuple(words[:size]), verb, tuple(arguments))
+
+
+def specifier_only_below(specifier: str, bound: tuple[int, ...]) -> bool:
+    """Whether every version a specifier set admits is older than `bound` (`==1.15`, `<2`, `~=1.15`
+    are all below (2,)); False for clauses it cannot read (`=={version}`)."""
+    for clause in specifier.split(","):
+        match = _CLAUSE.fullmatch(clause)
+        release = None if match is None else _release(match.group("version"))
+        if match is None or release is None:
+            continue
+        operator, version = match.group("op"), match.group("version")
+        if operator in ("==", "===") and version.endswith(".*"):
+            ceiling = (*release[:-1], release[-1] + 1)  # `==1.*` admits everything below 2
+            if not _before(bound, ceiling):
+                return True
+        elif operator in ("==", "===", "<=") and _before(release, bound):
+            return True
+        elif operator == "<" and not _before(bound, release):
+            return True  # `<2`, `<2.0`, `<1.15`: every admitted version is below `bound`
+        elif operator == "~=" and len(release) > 1:
+            ceiling = (*release[:-2], release[-2] + 1)  # `~=1.15` admits everything below 2
+            if not _before(bound, ceiling):
+                return True
+    return False
+
+
+def _release(version: str) -> tuple[int, ...] | None:
+    """The leading numbers of a version (`1.15.0rc1` → (1, 15, 0), `1.*` → (1,)); None if none."""
+    numbers: list[int] = []
+    for part in version.split("."):
+        digits = re.match(r"\d+", part)
+        if digits is None:
+            break
+        numbers.append(int(digits.group()))
+        if digits.end() != len(part):
+            break
+    return tuple(numbers) or None
+
+
+def _before(version: tuple[int, ...], bound: tuple[int, ...]) -> bool:
+    """`version` < `bound`, comparing release numbers padded with zeros; `1.*` is (1,)."""
+    width = max(len(version), len(bound))
+    return version + (0,) * (width - len(version)) < bound + (0,) * (width - len(bound))
