@@ -18,8 +18,8 @@ from nbport import __version__
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from nbport.api import RunReport
     from nbport.config_resolver import ConfigResolver
+    from nbport.results import RunReport
 
 app = typer.Typer(
     name="nbport",

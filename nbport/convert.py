@@ -272,10 +272,10 @@ def accelerator_edits(
     Runs the rule itself, through the engine, so that a notebook made by `convert` is one that
     `nbport check` passes.
     """
-    from nbport.api import metadata_edits
     from nbport.catalog import CatalogError, load_catalog
     from nbport.documents import document_from_cells
     from nbport.engine import check_document
+    from nbport.fix_loop import metadata_edits
 
     try:
         entry = load_catalog().get("NBP301")

@@ -18,33 +18,32 @@ import importlib.util
 import symtable
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
 from nbport.catalog import CatalogEntry
 from nbport.documents.base import Document, EscapeStyle, Unit
-from nbport.escapes import automagic_candidate, bound_in, leading_indent, scan
+from nbport.escapes import (
+    ScannedUnit,
+    automagic_candidate,
+    bound_in,
+    scan,
+    strip_leading_indent,
+)
 from nbport.finding import FileError, Finding
+from nbport.results import CheckResult
 from nbport.rule import DEFAULT_SETTINGS, Rule, RuleSettings
 from nbport.rules import base
 from nbport.rules.names import NameResolver
 from nbport.rules.unit import UnitContext
 from nbport.statement_filter import keep_statements
+from nbport.suppressions import MARKER, apply_suppressions
 from nbport.walk import learn_bindings, walk
 
 if TYPE_CHECKING:
     from nbport.syntax_rule import SyntaxRule
 
 _PARSE_ONLY = ast.PyCF_ONLY_AST
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    """What checking one document gave: findings in file order, and cells that could not be read."""
-
-    findings: tuple[Finding, ...]
-    errors: tuple[FileError, ...]
 
 
 def rule_class(entry: CatalogEntry) -> type[Rule] | type[base.Rule]:
@@ -84,9 +83,16 @@ def check_document(
     document: Document,
     entries: Sequence[CatalogEntry],
     settings: RuleSettings = DEFAULT_SETTINGS,
+    *,
+    report_unused_suppressions: bool = False,
 ) -> CheckResult:
-    """Run `entries` over every unit of `document`, with the project's rule `settings`."""
+    """Run `entries` over every unit of `document`, with the project's rule `settings`, less the
+    findings the document's suppressions silence (`nbport.suppressions`), found in the same pass;
+    with `report_unused_suppressions`, plus an `NBP000` finding for each suppression that silences
+    nothing."""
     findings: list[Finding] = []
+    #: The scans of the units that hold a suppression comment, for `nbport.suppressions`.
+    suppression_scans: dict[int, ScannedUnit] = {}
     errors: list[FileError] = []
     rules: dict[str, Rule | base.Rule | None] = {}
     names = NameResolver()
@@ -117,6 +123,8 @@ def check_document(
             text = unit.text
             triggered = triggers.triggered(trigger_text(unit))
             scanned = scan(text, unit.escape_style, shadowed)
+            if MARKER in text:
+                suppression_scans[unit.index] = scanned
             if not scanned.is_python:
                 continue
             python, dedent, dedented_lines = strip_leading_indent(scanned.masked)
@@ -159,7 +167,14 @@ def check_document(
             if rule is not None:
                 rule.end_document()
     findings.sort(key=lambda finding: finding.sort_key)
-    return CheckResult(tuple(findings), tuple(errors))
+    result = CheckResult(tuple(findings), tuple(errors))
+    return apply_suppressions(
+        document,
+        result,
+        entries,
+        suppression_scans.get,
+        report_unused=report_unused_suppressions,
+    )
 
 
 class _Triggers:
@@ -210,23 +225,6 @@ def trigger_text(unit: Unit) -> str:
     if unit.escape_style is EscapeStyle.LIVE and automagic_candidate(text):
         return f"{text}\n%{text.strip()}"
     return text
-
-
-def strip_leading_indent(masked: str) -> tuple[str, int, frozenset[int]]:
-    """IPython's `leading_indent`: when a cell's first non-blank line is indented, that indentation is
-    removed from every line that starts with it, so `    x = 1` runs (the reading of Colab's IPython,
-    which the escape scanner shares: see `nbport.escapes.leading_indent`). Returns the text to parse,
-    the width removed, and the (1-based) lines it was removed from.
-    """
-    if not masked[:1].isspace():  # the common case, decided without splitting the text
-        return masked, 0, frozenset()
-    prefix = leading_indent(masked)
-    if not prefix:
-        return masked, 0, frozenset()
-    lines = masked.split("\n")  # lines as LineIndex counts them: `\n` only
-    dedented = frozenset(number for number, line in enumerate(lines, 1) if line.startswith(prefix))
-    text = "\n".join(line[len(prefix) :] if line.startswith(prefix) else line for line in lines)
-    return text, len(prefix), dedented
 
 
 def python3_problem(python: str) -> tuple[str, int] | None:

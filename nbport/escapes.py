@@ -954,3 +954,20 @@ def _build(scanner: _Scanner) -> ScannedUnit:
         replacements.append((masked_fragment, original_fragment))
     pieces.append(text[copied:])
     return ScannedUnit(escapes, "".join(pieces), scanner.cell_magic, True, tuple(replacements))
+
+
+def strip_leading_indent(masked: str) -> tuple[str, int, frozenset[int]]:
+    """IPython's `leading_indent`: when a cell's first non-blank line is indented, that indentation is
+    removed from every line that starts with it, so `    x = 1` runs (the reading of Colab's IPython,
+    which the escape scanner shares: see `nbport.escapes.leading_indent`). Returns the text to parse,
+    the width removed, and the (1-based) lines it was removed from.
+    """
+    if not masked[:1].isspace():  # the common case, decided without splitting the text
+        return masked, 0, frozenset()
+    prefix = leading_indent(masked)
+    if not prefix:
+        return masked, 0, frozenset()
+    lines = masked.split("\n")  # lines as LineIndex counts them: `\n` only
+    dedented = frozenset(number for number, line in enumerate(lines, 1) if line.startswith(prefix))
+    text = "\n".join(line[len(prefix) :] if line.startswith(prefix) else line for line in lines)
+    return text, len(prefix), dedented

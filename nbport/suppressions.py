@@ -32,9 +32,9 @@ from enum import Enum
 from nbport.catalog import CatalogEntry, load_catalog
 from nbport.documents.base import Document, Unit
 from nbport.documents.script import ScriptDocument
-from nbport.engine import CheckResult, strip_leading_indent
-from nbport.escapes import bound_in, scan
+from nbport.escapes import ScannedUnit, bound_in, scan, strip_leading_indent
 from nbport.finding import Edit, Finding, Fix, FixSafety, Location
+from nbport.results import CheckResult
 
 #: The rule id of unused-suppression findings. Not a catalog rule: it exists only with
 #: `report_unused=True`.
@@ -108,17 +108,19 @@ def apply_suppressions(
     document: Document,
     result: CheckResult,
     rules: Sequence[CatalogEntry],
+    scanned: Callable[[int], ScannedUnit | None],
     *,
     report_unused: bool = False,
 ) -> CheckResult:
-    """`result` without the findings `document`'s suppressions silence.
+    """`result` without the findings `document`'s suppressions silence; `scanned(index)` is the
+    engine's scan of each unit that holds `MARKER` (None for a unit that does not).
 
     With `report_unused`, unused suppressions are added as `NBP000` findings; `rules` are the rules
     that ran, the only ones whose codes can be judged unused.
     """
     if not result.findings and not report_unused:
         return result  # nothing to silence: files without findings never look for comments
-    suppressions = find_suppressions(document)
+    suppressions = find_suppressions(document, scanned)
     if not suppressions:
         return result
     units = document.units()
@@ -161,25 +163,41 @@ def apply_suppressions(
     return CheckResult(tuple(kept), result.errors)
 
 
-def find_suppressions(document: Document) -> tuple[Suppression, ...]:
-    """Every suppression in `document`, in file order (tags first within a cell)."""
+def find_suppressions(
+    document: Document, scanned: Callable[[int], ScannedUnit | None]
+) -> tuple[Suppression, ...]:
+    """Every suppression in `document`, in file order (tags first within a cell); `scanned(index)`
+    is the engine's scan of each unit holding `MARKER`, whose escapes tell comments from commands."""
     if isinstance(document, ScriptDocument):
-        return _script_suppressions(document)
+        return _script_suppressions(document, scanned)
     found = []
-    units = document.units()
-    # The cells are read as the engine reads them, automagic lines included.
-    shadowed = bound_in([unit.text for unit in units])
-    for unit in units:
+    for unit in document.units():
         if CELL_TAG in unit.tags:
             found.append(_tag_suppression(unit))
-        if MARKER in unit.text:
+        scan = scanned(unit.index)
+        if MARKER in unit.text and scan is not None:
             # The top of a notebook is the top of its first code cell.
             unit_top = set(_leading_comment_lines(unit.text)) if unit.index == 0 else set()
-            found.extend(_comment_suppressions(unit, unit_top, shadowed))
+            found.extend(_comment_suppressions(unit, scan, unit_top))
     return tuple(found)
 
 
-def _script_suppressions(document: ScriptDocument) -> tuple[Suppression, ...]:
+def scans_for(document: Document) -> Callable[[int], ScannedUnit | None]:
+    """The scans `find_suppressions` reads, made as the engine makes them, for a caller outside a
+    check (the engine hands over its own)."""
+    units = document.units()
+    shadowed = bound_in([unit.text for unit in units])
+    scans = {
+        unit.index: scan(unit.text, unit.escape_style, shadowed)
+        for unit in units
+        if MARKER in unit.text
+    }
+    return scans.get
+
+
+def _script_suppressions(
+    document: ScriptDocument, scanned: Callable[[int], ScannedUnit | None]
+) -> tuple[Suppression, ...]:
     text = document.python_text
     if MARKER not in text and CELL_TAG not in text:
         return ()
@@ -196,9 +214,10 @@ def _script_suppressions(document: ScriptDocument) -> tuple[Suppression, ...]:
                 found.append(
                     Suppression(SuppressionKind.CELL, CELL_TAG, None, unit.index, 0, where, where)
                 )
-        if MARKER in unit.text:
+        scan = scanned(unit.index)
+        if MARKER in unit.text and scan is not None:
             unit_top = {line - unit.first_line + 1 for line in top}
-            found.extend(_comment_suppressions(unit, unit_top))
+            found.extend(_comment_suppressions(unit, scan, unit_top))
     return tuple(found)
 
 
@@ -283,12 +302,10 @@ def _line_count(text: str) -> int:
     return text.count("\n") + (0 if text.endswith("\n") or not text else 1)
 
 
-def _comment_suppressions(
-    unit: Unit, top: set[int], shadowed: Callable[[str], bool] | None = None
-) -> Iterable[Suppression]:
-    """The suppression comments of one unit; `top` holds its lines where ignore-file works, and
-    `shadowed` the names its notebook binds (see `nbport.escapes.scan`)."""
-    comments = _comment_columns(unit, shadowed)
+def _comment_suppressions(unit: Unit, scanned: ScannedUnit, top: set[int]) -> Iterable[Suppression]:
+    """The suppression comments of one unit, read with the engine's scan of it; `top` holds its
+    lines where ignore-file works."""
+    comments = _comment_columns(unit, scanned)
     if not comments:
         return
     lines = unit.text.split("\n")
@@ -380,13 +397,12 @@ def _removal(content: str, line_offset: int, start: int, last_line: bool) -> Edi
     return Edit(line_offset, line_offset + len(content), "")
 
 
-def _comment_columns(unit: Unit, shadowed: Callable[[str], bool] | None = None) -> dict[int, int]:
+def _comment_columns(unit: Unit, scanned: ScannedUnit) -> dict[int, int]:
     """For each line of `unit` holding `nbport:` in a comment: the column of that comment's `#`.
 
     Empty for a unit that is not Python (a `%%bash` cell): no rule looks at those.
     """
     text = unit.text
-    scanned = scan(text, unit.escape_style, shadowed)
     if not scanned.is_python:
         return {}
     lines = text.split("\n")

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import REPOSITORY
 
-import nbport.api
 import nbport.discovery
+import nbport.run
 from nbport.api import check_paths
 from nbport.config import load_config
 from nbport.discovery import Globs, discover
@@ -443,14 +443,14 @@ def test_a_file_vanishing_after_discovery_is_an_error_and_the_rest_is_checked(
     first = _notebook(tmp_path / "a.ipynb")
     vanishing = _notebook(tmp_path / "b.ipynb")
     last = _notebook(tmp_path / "c.ipynb")
-    real_discover = nbport.api.discover
+    real_discover = nbport.run.discover
 
     def discover_then_delete(*args: object, **kwargs: object) -> Iterator[object]:
         found = list(real_discover(*args, **kwargs))  # type: ignore[arg-type]
         vanishing.unlink()
         yield from found
 
-    monkeypatch.setattr(nbport.api, "discover", discover_then_delete)
+    monkeypatch.setattr(nbport.run, "discover", discover_then_delete)
     report = check_paths([tmp_path])
     assert [file.path for file in report.files] == [first, vanishing, last]
     assert [(error.path, error.message) for error in report.errors] == [(vanishing, "no such file")]

@@ -86,7 +86,7 @@ def test_an_indented_bash_cell_is_neither_checked_nor_fixed(tmp_path) -> None:
 
 
 def test_indented_cells_run_as_colab_runs_them() -> None:
-    from nbport.engine import strip_leading_indent
+    from nbport.escapes import strip_leading_indent
 
     # The first line's indentation goes from the lines that start with it, whatever the others.
     assert strip_leading_indent("  x = 1\ny = 2\n  z = 3") == (

@@ -26,8 +26,8 @@ import nbport
 from nbport.api import (
     RunReport,
     SourceChange,
+    check_document,
     check_paths,
-    check_suppressed,
     fix_document,
     rules_for,
 )
@@ -131,7 +131,7 @@ def _work(case: str, lines: int, fixing: bool, rules: Any) -> int:
         return _Work().of(
             lambda: fix_document(document, rules, unsafe=True, report_unused_suppressions=True)
         )
-    return _Work().of(lambda: check_suppressed(document, rules, report_unused_suppressions=True))
+    return _Work().of(lambda: check_document(document, rules, report_unused_suppressions=True))
 
 
 @pytest.mark.parametrize("fixing", [False, True], ids=["check", "fix"])

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nbport.api import check_suppressed, fix_document
+from nbport.api import check_document, fix_document
 from nbport.catalog import load_catalog
 from nbport.documents import Document, document_from_bytes, document_from_cells
 from nbport.finding import FileError
@@ -88,7 +88,7 @@ def _with_ending(cells: list[str], ending: str) -> list[str]:
 
 def _exercise(document: Document) -> None:
     """Check and fix `document`: no exception escapes, and the fix keeps it readable."""
-    result = check_suppressed(document, RULES, report_unused_suppressions=True)
+    result = check_document(document, RULES, report_unused_suppressions=True)
     for error in result.errors:
         assert isinstance(error, FileError)
         assert "internal error" not in error.message
@@ -99,7 +99,7 @@ def _exercise(document: Document) -> None:
         assert (finding.start.line, finding.start.column) <= (finding.end.line, finding.end.column)
     outcome = fix_document(document, RULES, unsafe=True, report_unused_suppressions=True)
     if outcome.refused is None and not result.errors:
-        again = check_suppressed(outcome.document, RULES, report_unused_suppressions=True)
+        again = check_document(outcome.document, RULES, report_unused_suppressions=True)
         assert again.errors == (), "a fix left a document that no longer parses"
 
 

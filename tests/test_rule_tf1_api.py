@@ -13,8 +13,8 @@ from nbport.api import fix_document
 from nbport.catalog import load_catalog
 from nbport.checks.tf1_api import TABLE_PATH, symbol_table
 from nbport.documents import document_from_cells
-from nbport.engine import check_document, python3_tree, strip_leading_indent
-from nbport.escapes import scan
+from nbport.engine import check_document, python3_tree
+from nbport.escapes import scan, strip_leading_indent
 from nbport.finding import FixSafety
 
 ENTRY = load_catalog()["NBP202"]

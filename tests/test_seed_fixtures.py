@@ -15,8 +15,8 @@ from conftest import FIXTURES
 
 from nbport.api import check_file, fix_document, rules_for
 from nbport.documents import load_document
-from nbport.engine import check_document, strip_leading_indent
-from nbport.escapes import scan
+from nbport.engine import check_document
+from nbport.escapes import scan, strip_leading_indent
 
 SEEDS = FIXTURES / "seeds"
 

@@ -13,10 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nbport.api import (
+    check_document,
     check_file,
     check_paths,
     check_source,
-    check_suppressed,
     fix_document,
     fix_file,
     fix_paths,
@@ -24,7 +24,7 @@ from nbport.api import (
 )
 from nbport.documents import document_from_bytes, document_from_cells
 from nbport.report.text import finding_line
-from nbport.suppressions import SuppressionKind, find_suppressions
+from nbport.suppressions import SuppressionKind, find_suppressions, scans_for
 
 
 def labels(result: Any) -> list[str]:
@@ -268,7 +268,7 @@ def test_ignore_file_in_a_percent_script_header_or_first_cell() -> None:
     first_cell = "# %%\n# nbport: ignore-file\n!cd data\n# %%\n!cd x\n"
     for text in (header, first_cell):
         document = document_from_bytes(Path("s.py"), text.encode())
-        assert check_suppressed(document, rules_for()).findings == ()
+        assert check_document(document, rules_for()).findings == ()
 
 
 def test_find_suppressions_describes_each_form() -> None:
@@ -279,7 +279,7 @@ def test_find_suppressions_describes_each_form() -> None:
         ],
         "notebook",
     )
-    found = find_suppressions(document)
+    found = find_suppressions(document, scans_for(document))
     assert [(s.kind, s.text, s.codes, s.unit, s.line, s.start.label()) for s in found] == [
         (SuppressionKind.FILE, "# nbport: ignore-file[NBP202]", ("NBP202",), 0, 1, "cell 1:1:1"),
         (
@@ -296,7 +296,7 @@ def test_find_suppressions_describes_each_form() -> None:
 
 def test_a_document_without_the_marker_has_no_suppressions() -> None:
     document = document_from_cells(["!cd data  # nbport ignore\n", "x = 'nbport'\n"], "notebook")
-    assert find_suppressions(document) == ()
+    assert find_suppressions(document, scans_for(document)) == ()
 
 
 # --- Fixing --------------------------------------------------------------------------------------
@@ -488,7 +488,7 @@ def test_ignore_file_in_a_percent_script_yaml_header_counts() -> None:
     text = "# ---\n# nbport: ignore-file\n# ---\n\n# %%\n!cd data\n"
     document = document_from_bytes(Path("s.py"), text.encode())
     assert document.units()[0].first_line == 6  # the header belongs to no unit
-    assert check_suppressed(document, rules_for()).findings == ()
+    assert check_document(document, rules_for()).findings == ()
 
 
 # --- Bad input -------------------------------------------------------------------------------------
@@ -543,7 +543,7 @@ def test_suppressions_only_take_findings_away_and_never_crash(
     document = document_from_cells(cells, layout)
     rules = rules_for()
     plain = check_document(document, rules)
-    result = check_suppressed(document, rules, report_unused_suppressions=True)
+    result = check_document(document, rules, report_unused_suppressions=True)
     assert result.errors == plain.errors
     kept = [finding for finding in result.findings if finding.rule != "NBP000"]
     assert set(kept) <= set(plain.findings)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from nbport.api import SourceChange
 from nbport.report.matching import unified_diff as unified_lines
+from nbport.results import SourceChange
 
 
 def unified_diff(changes: Iterable[SourceChange]) -> str:

@@ -25,10 +25,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from nbport.api import FileReport, RunReport
 from nbport.documents import DocumentError, load_document
 from nbport.documents.notebook import NotebookDocument
 from nbport.finding import FileError, Finding, Location
+from nbport.results import FileReport, RunReport
 
 #: The title of an error or notice annotation (a finding's title is its rule id).
 ERROR_TITLE = "nbport"

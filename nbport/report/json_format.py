@@ -64,8 +64,8 @@ import json
 from pathlib import Path, PurePath
 from typing import Any
 
-from nbport.api import FileReport, RunReport
 from nbport.finding import FileError, Finding, FixSafety
+from nbport.results import FileReport, RunReport
 
 #: The version of the schema `render` writes.
 SCHEMA_VERSION = 1

@@ -30,11 +30,11 @@ from typing import Any
 from urllib.parse import quote
 
 from nbport import __version__
-from nbport.api import FileReport, RunReport
 from nbport.catalog import CatalogEntry, Cells
 from nbport.finding import FileError, Finding, FixSafety
 from nbport.report.github import FileLines
 from nbport.report.rules import explain
+from nbport.results import FileReport, RunReport
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -7,8 +7,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from nbport.api import FileReport, RunReport
 from nbport.finding import FileError, Finding, FixSafety
+from nbport.results import FileReport, RunReport
 
 if TYPE_CHECKING:
     from nbport.catalog import CatalogEntry

@@ -1,0 +1,222 @@
+"""A run over paths: discovery, each file's configuration, files spread over processes, and what
+checking or fixing one file gives (`check_file`, `fix_file`), written back when it changed.
+
+Per-file problems become `FileError`s in the file's report, never exceptions: one bad file never
+stops a run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from nbport.catalog import CatalogEntry, load_catalog
+from nbport.config import Config
+from nbport.config_resolver import ConfigResolver
+from nbport.discovery import discover
+from nbport.documents import DocumentError, NotPython, load_document
+from nbport.engine import check_document
+from nbport.file_pool import map_files
+from nbport.finding import FileError
+from nbport.fix_loop import fix_document, notice_errors, source_changes
+from nbport.results import FileReport
+from nbport.rule import DEFAULT_SETTINGS, RuleSettings
+from nbport.selection import select_rules
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a run over paths applies to each file: from explicit rules, or from a `Config`."""
+
+    rules: Sequence[CatalogEntry] | None
+    config: Config | None
+
+    @classmethod
+    def of(cls, rules: Sequence[CatalogEntry] | None, config: Config | None) -> Plan:
+        if rules is not None and config is not None:
+            raise TypeError("pass rules or config, not both: the config chooses the rules")
+        return cls(
+            select_rules(load_catalog()) if rules is None and config is None else rules, config
+        )
+
+    @property
+    def settings(self) -> RuleSettings:
+        return self.config.settings if self.config is not None else DEFAULT_SETTINGS
+
+    def rules_for(self, path: Path) -> Sequence[CatalogEntry]:
+        if self.config is not None:
+            return self.config.rules_for(path)
+        assert self.rules is not None
+        return self.rules
+
+
+@dataclass(frozen=True)
+class FileTask:
+    """Check or fix one file as the run asks: a value, so worker processes can receive it.
+
+    It is called with a file and the index of its plan in `plans`: each worker receives the plans
+    once, not a configuration with every file.
+    """
+
+    plans: tuple[Plan, ...]
+    report_unused_suppressions: bool
+    fixing: bool = False
+    unsafe: bool = False
+    write: bool = True
+
+    def __call__(self, job: tuple[Path, int]) -> FileReport:
+        path, plan = job[0], self.plans[job[1]]
+        rules, settings = plan.rules_for(path), plan.settings
+        try:
+            if self.fixing:
+                return fix_file(
+                    path,
+                    rules,
+                    unsafe=self.unsafe,
+                    write=self.write,
+                    settings=settings,
+                    report_unused_suppressions=self.report_unused_suppressions,
+                )
+            return check_file(
+                path,
+                rules,
+                settings=settings,
+                report_unused_suppressions=self.report_unused_suppressions,
+            )
+        except Exception as error:  # one file's bug must not end the run (nor lose the others)
+            message = f"internal error ({type(error).__name__}: {error}); please report it"
+            return FileReport(path, errors=(FileError(path, message),))
+
+
+def check_file(
+    path: Path,
+    rules: Sequence[CatalogEntry],
+    *,
+    settings: RuleSettings = DEFAULT_SETTINGS,
+    report_unused_suppressions: bool = False,
+) -> FileReport:
+    """Check one file, with the rules' `settings` (thresholds); suppressed findings are left out.
+
+    A notebook in another language is skipped (`FileReport.skipped`), not checked.
+    """
+    try:
+        document = load_document(path)
+    except NotPython as skip:
+        return FileReport(path, skipped=str(skip))
+    except DocumentError as error:
+        return FileReport(path, errors=(FileError(path, str(error)),))
+    result = check_document(
+        document, rules, settings, report_unused_suppressions=report_unused_suppressions
+    )
+    return FileReport(path, result.findings, notice_errors(document) + result.errors)
+
+
+def fix_file(
+    path: Path,
+    rules: Sequence[CatalogEntry],
+    *,
+    unsafe: bool = False,
+    write: bool = True,
+    settings: RuleSettings = DEFAULT_SETTINGS,
+    report_unused_suppressions: bool = False,
+) -> FileReport:
+    """Fix one file and write it back (`nbport.atomic_write.write_back`) only if its bytes changed.
+
+    A file that must not or cannot be written (read-only, in a read-only folder) is left unchanged,
+    with an error saying why and its findings as they stand. Suppressed findings are not fixed;
+    see `fix_document` for `report_unused_suppressions`. A notebook in another language is
+    skipped (`FileReport.skipped`): never read as Python, never written.
+    """
+    try:
+        original = load_document(path)
+    except NotPython as skip:
+        return FileReport(path, skipped=str(skip))
+    except DocumentError as error:
+        return FileReport(path, errors=(FileError(path, str(error)),))
+    outcome = fix_document(
+        original,
+        rules,
+        unsafe=unsafe,
+        settings=settings,
+        report_unused_suppressions=report_unused_suppressions,
+    )
+    errors = notice_errors(original) + outcome.result.errors
+    if outcome.refused is not None:
+        return FileReport(path, outcome.result.findings, (*errors, outcome.refused))
+    data = outcome.document.dump()
+    if data == original.raw:
+        return FileReport(path, outcome.result.findings, errors)
+    if write:
+        from nbport.atomic_write import WriteError, write_back
+
+        try:
+            write_back(path, data)
+        except WriteError as error:
+            # The file keeps its findings: report them as `check` would, beside the reason.
+            unfixed = check_document(
+                original, rules, settings, report_unused_suppressions=report_unused_suppressions
+            )
+            refusal = FileError(path, f"cannot write: {error}; not fixed")
+            unfixed_errors = (*notice_errors(original), *unfixed.errors, refusal)
+            return FileReport(path, unfixed.findings, unfixed_errors)
+    changes = tuple(source_changes(original, outcome.document))
+    return FileReport(path, outcome.result.findings, errors, outcome.fixed, changes, write)
+
+
+def each_file(
+    paths: Sequence[Path],
+    task: Callable[[tuple[Plan, ...]], FileTask],
+    rules: Sequence[CatalogEntry] | None,
+    config: Config | ConfigResolver | None,
+    *,
+    jobs: int = 1,
+    progress: bool = False,
+) -> Iterable[FileReport]:
+    """The report of each file under `paths`, by path: `task(plans)` runs on each file with the
+    plan of its configuration (one `Config`, or each file's nearest with a `ConfigResolver`)."""
+    # Discovery prunes what `exclude`, `extend-exclude` and .gitignore files leave out of directory
+    # walks; a file named explicitly is always checked (pre-commit passes files by name).
+    if isinstance(config, ConfigResolver):
+        found = list(discover(paths, settings=config))
+    else:
+        found = list(
+            discover(
+                paths,
+                exclude=config.exclusions if config is not None else (),
+                respect_gitignore=config.respect_gitignore if config is not None else True,
+            )
+        )
+    files = [item for item in found if not isinstance(item, FileError)]
+    plans, jobs_of_files = _plans(files, rules, config)
+    reports = map_files(task(plans), jobs_of_files, jobs=jobs, progress=progress)
+    # Discovery's errors keep their sorted places among the files' reports.
+    for item in found:
+        if isinstance(item, FileError):
+            yield FileReport(item.path, errors=(item,))
+        else:
+            yield next(reports)
+
+
+def _plans(
+    files: Sequence[Path],
+    rules: Sequence[CatalogEntry] | None,
+    config: Config | ConfigResolver | None,
+) -> tuple[tuple[Plan, ...], list[tuple[Path, int]]]:
+    """One plan per configuration in play, and each file with the index of its plan."""
+    if not isinstance(config, ConfigResolver):
+        return (Plan.of(rules, config),), [(path, 0) for path in files]
+    if rules is not None:
+        raise TypeError("pass rules or config, not both: the config chooses the rules")
+    plans: list[Plan] = []
+    index_of: dict[int, int] = {}  # id of a Config → index of its plan
+    jobs: list[tuple[Path, int]] = []
+    for path in files:
+        # Discovery gives files only; the resolver caches each folder's answer.
+        nearest = config.for_folder(path.parent)
+        if id(nearest) not in index_of:
+            nearest.rules  # noqa: B018 - selected once here, not in every worker process
+            index_of[id(nearest)] = len(plans)
+            plans.append(Plan(None, nearest))
+        jobs.append((path, index_of[id(nearest)]))
+    return tuple(plans), jobs
