@@ -3,5 +3,16 @@ kernel they share beside them (`KERNEL_MODULES`)."""
 
 #: Modules of this package that hold no rule: the kernel's bases and the readers rules share.
 KERNEL_MODULES = frozenset(
-    {"base", "calls", "colab_metadata", "fixes", "names", "strings", "tables", "tokens", "unit"}
+    {
+        "base",
+        "calls",
+        "colab_metadata",
+        "fixes",
+        "guards",
+        "names",
+        "strings",
+        "tables",
+        "tokens",
+        "unit",
+    }
 )
