@@ -64,6 +64,35 @@ def test_a_literal_knows_its_prefix_quote_body_and_plain_value() -> None:
     assert Literal("f'cuda:{rank:>{w}}/{{x}}'", 0, 25).template == "cuda:{}/{{x}}"
 
 
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("f'a{x}b'", [(2, "a"), (6, "b")]),
+        ("f'{x}'", []),
+        ("rf'a{{b}}{x:>{w}}c'", [(3, "a{{b}}"), (17, "c")]),  # `{{` is text, a format spec is not
+        ("'a{x}'", [(1, "a{x}")]),  # not an f-string: its body
+    ],
+)
+def test_text_parts_of_a_literal(text: str, parts: list[tuple[int, str]]) -> None:
+    literal = Literal(text, 0, len(text))
+    assert literal.text_parts() == parts
+    assert all(text[start : start + len(part)] == part for start, part in parts)
+
+
+def test_editable_span_of_offsets_as_of_nodes() -> None:
+    python = "x = 1\n__nbport_escape_0__\ny = ('a'\n     'b')"
+    cell = "x = 1\n!ls\ny = ('a'\n     'b')"
+    unit = document_from_cells([cell], "notebook").units()[0]
+    context = UnitContext(unit, scan(cell, unit.escape_style), python, ast.parse(python))
+    assert context.editable_span(0, 5)
+    assert not context.editable_span(4, 8)  # onto the escape's line
+    start = cell.index("'a'")
+    assert context.editable_span(start, len(cell))  # two lines, no escape, no re-indentation
+    dedented = UnitContext(unit, context.scanned, python, context.tree, 4, frozenset({3, 4}))
+    assert dedented.editable_span(start, start + 3)
+    assert not dedented.editable_span(start, len(cell))  # several re-indented lines
+
+
 def test_plain_string_is_one_plain_literal_or_nothing() -> None:
     for python, expected in [
         ("x = 'cuda'", "cuda"),

@@ -46,6 +46,10 @@ def labels(cells: list[str], layout: str = "notebook") -> list[str]:
         ],
         ["files = __import__('google.colab.files') if IS_COLAB else None"],
         ["if IS_COLAB:\n    %load_ext google.colab.data_table"],
+        [
+            "try:\n    match where:\n        case 'colab':\n            import google.colab\n"
+            "except ImportError:\n    pass\nelse:\n    from google.colab import files"
+        ],
     ],
 )
 def test_guarded(cells: list[str]) -> None:
@@ -77,6 +81,17 @@ def test_message_shows_the_statement_and_the_guard() -> None:
     ).findings
     assert "`from google.colab import ( drive, )`" in finding.message
     assert "except ImportError" in finding.message
+
+
+def test_message_shows_the_semicolon_after_the_statement() -> None:
+    (finding,) = check_document(
+        document_from_cells(
+            ["from google.colab import drive ; drive.mount('/content/drive')"], "notebook"
+        ),
+        [ENTRY],
+    ).findings
+    assert finding.message.startswith("`from google.colab import drive ;` raises")
+    assert (finding.start.column, finding.end.column) == (1, 31)
 
 
 def test_plain_script() -> None:

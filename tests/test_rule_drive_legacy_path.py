@@ -79,3 +79,33 @@ def test_fixed_seed_cell_gives_nothing_more() -> None:
     after = fixed(cells)
     assert after[1] == "%run gdrive/MyDrive/train.py gdrive/MyDrive/model.hdf5 2"
     assert labels(after) == []
+
+
+def test_f_string_text_on_a_later_line_of_an_indented_cell() -> None:
+    # The text between two fields spans two lines that IPython re-indents: reported where it
+    # stands, without an edit.
+    cell = "    p = f'''{a}\n    /content/drive/My Drive/{b}'''"
+    [finding] = check_document(document_from_cells([cell], "notebook"), [ENTRY]).findings
+    assert finding.start.label() == "cell 1:2:5"
+    assert "`/content/drive/My Drive`" in finding.message
+    assert finding.fix is None
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("f = open(b'/content/drive/My Drive/x')", "f = open(b'/content/drive/MyDrive/x')"),
+        ("p = f'{d[\"/content/drive/My Drive\"]}'", "p = f'{d[\"/content/drive/MyDrive\"]}'"),
+        (
+            "p = f'{r}/My Drive/{x}' '/content/drive/My Drive'",
+            "p = f'{r}/My Drive/{x}' '/content/drive/MyDrive'",
+        ),
+    ],
+)
+def test_literals_as_written(source: str, expected: str) -> None:
+    assert len(labels([source])) == 1
+    assert fixed([source]) == [expected]
+
+
+def test_a_mount_point_written_as_several_literals_is_not_read() -> None:
+    assert labels(["drive.mount('/content/' 'gd')\np = '/content/gd/My Drive'"]) == []

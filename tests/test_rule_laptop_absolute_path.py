@@ -43,6 +43,9 @@ def test_one_finding_per_literal_with_nbp101() -> None:
         "DATA_DIR: str = 'D:/datasets/cifar'",
         "def root():\n    return '/Volumes/External/data'",
         "x = f'/Users/jeff/{name}.csv'",
+        "load = lambda root='/Users/me/data': root",
+        "copy(*['/Users/me/a.png'])",
+        "x = '/Users/me/a' f'{name}.csv'",
     ],
 )
 def test_paths_used_as_paths(source: str) -> None:

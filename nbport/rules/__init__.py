@@ -8,6 +8,7 @@ KERNEL_MODULES = frozenset(
         "calls",
         "colab_metadata",
         "fixes",
+        "guards",
         "names",
         "shell",
         "strings",

@@ -65,6 +65,25 @@ class Literal:
         `cuda:{}` (`{{` and `}}` stay as written)."""
         return _FIELD.sub(lambda field: field[0] if field[0] in ("{{", "}}") else "{}", self.body)
 
+    def text_parts(self) -> list[tuple[int, str]]:
+        """An f-string's text between its replacement fields, as written (`{{` and `}}` too), each
+        piece with its offset in `text`: `f'a{x}b'` → `(2, 'a')`, `(6, 'b')`. Another literal's
+        body is one piece."""
+        start = len(self.prefix) + len(self.quote)
+        body = self.body
+        if "f" not in self.prefix.lower():
+            return [(start, body)]
+        parts = []
+        copied = 0  # the body before this offset is in `parts` or in a field
+        for field in _FIELD.finditer(body):
+            if field[0] not in ("{{", "}}"):
+                if field.start() > copied:
+                    parts.append((start + copied, body[copied : field.start()]))
+                copied = field.end()
+        if copied < len(body):
+            parts.append((start + copied, body[copied:]))
+        return parts
+
 
 def string_literals(unit: UnitContext, node: Positioned) -> list[Literal]:
     """The literals a string node (`ast.Constant`, `ast.JoinedStr`) is written as: one, or several

@@ -86,11 +86,18 @@ class UnitContext:
         """Whether the original text of `node` (to `end`) is what was parsed: no masked escape on
         its lines, and not several lines of a cell whose indentation was stripped before parsing."""
         last = end if end is not None else node
-        lines = range(node.lineno, (last.end_lineno or last.lineno) + 1)
-        if self.dedent and len(lines) > 1:
+        return self._editable_lines(node.lineno, last.end_lineno or last.lineno)
+
+    def editable_span(self, start: int, end: int) -> bool:
+        """`editable` for offsets of the original text (a piece of a node: one literal of a
+        string written as several, the text of an f-string)."""
+        return self._editable_lines(self.lines.line_of(start), self.lines.line_of(end))
+
+    def _editable_lines(self, first: int, last: int) -> bool:
+        if self.dedent and last > first:
             return False
         escape_lines = self.escape_lines
-        return not escape_lines or not any(line in escape_lines for line in lines)
+        return not escape_lines or not any(line in escape_lines for line in range(first, last + 1))
 
     def source(self, node: Positioned) -> str:
         """The text of `node` in the parsed Python (`ast` columns count UTF-8 bytes)."""
