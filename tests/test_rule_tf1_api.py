@@ -11,11 +11,11 @@ from conftest import REPOSITORY, SEEDS, require_shared
 
 from nbport.api import fix_document
 from nbport.catalog import load_catalog
-from nbport.checks.tf1_api import TABLE_PATH, symbol_table
 from nbport.documents import document_from_cells
 from nbport.engine import check_document, python3_tree, strip_leading_indent
 from nbport.escapes import scan
 from nbport.finding import FixSafety
+from nbport.rules.tf_api import TABLE_PATH, symbol_table
 
 ENTRY = load_catalog()["NBP202"]
 
@@ -290,9 +290,9 @@ def test_the_table_is_generated_data_that_ships_in_the_package() -> None:
     assert not any(path.split(".")[0] in {"keras", "compat", "constant"} for path in table.symbols)
     assert "random" not in table.symbols
     # Package data: it sits beside the rule module, in the source tree and in the installed wheel.
-    assert TABLE_PATH.parent.parts[-2:] == ("nbport", "checks")
+    assert TABLE_PATH.parent.parts[-2:] == ("nbport", "rules")
     assert (
-        REPOSITORY / "nbport" / "checks" / TABLE_PATH.name
+        REPOSITORY / "nbport" / "rules" / TABLE_PATH.name
     ).read_bytes() == TABLE_PATH.read_bytes()
 
 

@@ -13,28 +13,15 @@ all mention `tf.`, and `ast` gives the positions this rule needs for a small fra
 from __future__ import annotations
 
 import ast
-import json
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import ClassVar
 
 from nbport.finding import Edit, FixSafety
 from nbport.rule import Rule
+from nbport.rules.tf_api import Symbol, is_legacy_tpu, removed_module, symbol_table
 from nbport.rules.unit import UnitContext
-
-#: The packaged symbol table (see `tools/tf1_symbols.py`).
-TABLE_PATH = Path(__file__).with_name("tf1_symbols.json")
-
-#: Paths under `tf` that NBP203 (tpu-legacy) reports; this rule, which reports the rest of
-#: `tf.contrib`, leaves them to it.
-LEGACY_TPU_PATHS: tuple[tuple[str, ...], ...] = (
-    ("contrib", "tpu", "keras_to_tpu_model"),
-    ("contrib", "tpu", "TPUDistributionStrategy"),
-    ("contrib", "cluster_resolver", "TPUClusterResolver"),
-)
 
 #: Names that build a TF 1 graph, which TF 2's eager execution refuses (`placeholder` and
 #: `make_initializable_iterator` raise at once; a `Session` can only `run` graph tensors).
@@ -67,70 +54,6 @@ _LEGACY_KERAS_HINT = (
 )
 # The module of `from <module> import ...`, as written after `from`.
 _FROM_MODULE = re.compile(r"from[ \t]+([\w.]+)[ \t]+import\b")
-
-
-@dataclass(frozen=True)
-class Symbol:
-    """One TF1-only name of the table."""
-
-    #: Dotted path under `tf` (`train.AdamOptimizer`).
-    path: str
-    #: The TF 2 name of the very same object, if TF 2 exports it elsewhere (`random.normal`).
-    v2: str | None = None
-    #: Served lazily from legacy Keras 2 (`tf.compat.v1.layers`): needs `tf_keras` on Keras 3.
-    legacy_keras: bool = False
-    module: bool = False
-
-
-@dataclass(frozen=True)
-class SymbolTable:
-    """The packaged table with the TensorFlow version it was read from."""
-
-    tensorflow: str
-    symbols: Mapping[str, Symbol]
-
-    def lookup(self, parts: Sequence[str]) -> tuple[int, Symbol] | None:
-        """The shortest prefix of `parts` that is TF1-only: (its length, its entry), or None."""
-        for length in range(1, len(parts) + 1):
-            symbol = self.symbols.get(".".join(parts[:length]))
-            if symbol is not None:
-                return length, symbol
-        return None
-
-
-@cache
-def symbol_table() -> SymbolTable:
-    """The TF1-only names, read once from the package data."""
-    data = json.loads(TABLE_PATH.read_text(encoding="utf-8"))
-    symbols = {
-        path: Symbol(
-            path,
-            v2=record.get("v2"),
-            legacy_keras=bool(record.get("legacy_keras")),
-            module=bool(record.get("module")),
-        )
-        for path, record in data["symbols"].items()
-    }
-    return SymbolTable(data["tensorflow"], symbols)
-
-
-def removed_module(parts: Sequence[str]) -> str | None:
-    """Advice for a path under a TF 1 module that TF 2 removed outright (None if not removed)."""
-    if not parts:
-        return None
-    if parts[0] == "contrib":
-        return "tf.contrib is gone from TensorFlow 2, with no drop-in replacement: port this code"
-    if parts[:2] == ["examples", "tutorials"]:
-        return (
-            "tensorflow.examples.tutorials is gone from TensorFlow 2: "
-            "load MNIST with `tf.keras.datasets.mnist.load_data()`"
-        )
-    return None
-
-
-def is_legacy_tpu(parts: Sequence[str]) -> bool:
-    """Paths NBP203 (tpu-legacy) reports; they are not reported twice."""
-    return any(tuple(parts[: len(path)]) == path for path in LEGACY_TPU_PATHS)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import ClassVar
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
-from nbport.checks.tf1_api import LEGACY_TPU_PATHS
+from nbport.rules.tf_api import LEGACY_TPU_PATHS
 from nbport.syntax_rule import SyntaxRule
 
 #: Names that exist only in that legacy API, whatever module they are reached through.
