@@ -9,7 +9,6 @@ from __future__ import annotations
 import ast
 
 from nbport.rules.base import Rule
-from nbport.rules.names import dotted_name
 from nbport.rules.tf_api import LEGACY_TPU_PATHS
 
 #: TF 2 has a `TPUClusterResolver` too: only the one under `tf.contrib` is legacy.
@@ -37,7 +36,8 @@ class TpuLegacyRule(Rule):
     """Reports each use of the removed TPU API and of the TPU address variable Colab no longer sets."""
 
     def __init__(self) -> None:
-        self._formatted = 0  # f-strings around the node: their literal parts are no lookups
+        #: The literal parts of the f-strings being walked: text, not lookups (`f"COLAB_TPU_ADDR"`).
+        self._literal_parts: set[int] = set()
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         """`from tensorflow.contrib.cluster_resolver import TPUClusterResolver` is reported here: a
@@ -51,7 +51,7 @@ class TpuLegacyRule(Rule):
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         """`tf.contrib.tpu.keras_to_tpu_model`, `tf.contrib.cluster_resolver.TPUClusterResolver`."""
-        written = dotted_name(node) or f"?.{node.attr}"
+        written = _written(node)
         resolver = node.attr == _LEGACY_RESOLVER[-1] and "contrib" in written.split(".")
         if node.attr in _LEGACY_NAMES or resolver:
             self.report(node, _message(f"`{written}`"))
@@ -62,18 +62,37 @@ class TpuLegacyRule(Rule):
             self.report(node, _message(f"`{node.id}`"))
 
     def visit_JoinedStr(self, node: ast.JoinedStr) -> None:
-        """Entering an f-string."""
-        self._formatted += 1
-
-    def leave_JoinedStr(self, node: ast.JoinedStr) -> None:
-        """Leaving an f-string."""
-        self._formatted -= 1
+        """An f-string: its literal parts are visited next."""
+        self._literal_parts.update(
+            id(part) for part in node.values if isinstance(part, ast.Constant)
+        )
 
     def visit_Constant(self, node: ast.Constant) -> None:
         """`os.environ['COLAB_TPU_ADDR']`, `'COLAB_TPU_ADDR' in os.environ`, `os.getenv(...)`."""
-        if node.value != _ADDRESS_VARIABLE or self._formatted:
+        if id(node) in self._literal_parts:
+            self._literal_parts.discard(id(node))
+            return
+        if node.value != _ADDRESS_VARIABLE:
             return
         statement = self.statement
         if isinstance(statement, ast.Expr) and statement.value is node:
             return  # a string alone on a line is a docstring or a comment, not a lookup
         self.report(node, _ADDRESS_MESSAGE)
+
+
+def _written(node: ast.expr) -> str:
+    """The dotted name of an attribute chain, through calls and subscripts (`get().contrib.tpu` →
+    `get.contrib.tpu`), `?` for a root that has no name."""
+    parts: list[str] = []
+    while True:
+        if isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        elif isinstance(node, ast.Call):
+            node = node.func
+        elif isinstance(node, ast.Subscript):
+            node = node.value
+        else:
+            break
+    root = node.id if isinstance(node, ast.Name) else "?"
+    return ".".join([root, *reversed(parts)])
