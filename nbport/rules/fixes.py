@@ -44,23 +44,25 @@ def insert_after(unit: UnitContext, statement: ast.stmt, line: str) -> Edit | No
     return Edit(newline + 1, newline + 1, f"{indent}{line}{ending}")
 
 
-#: The module of `from <module> import`, written plainly (no comment or line break before `import`).
-_FROM_MODULE = re.compile(r"from[ \t]+([\w.]+)[ \t]+import\b")
+#: What may separate the words of `from a.b import`: blanks, and backslash line continuations.
+_GAP = r"(?:[ \t\f]|\\\r?\n)"
+#: The module of `from <module> import`, dots and all (`from a . b import c` too).
+_FROM_MODULE = re.compile(rf"from{_GAP}+(\w+(?:{_GAP}*\.{_GAP}*\w+)*){_GAP}+import\b")
+_GAPS = re.compile(_GAP)
 
 
 def from_module_span(unit: UnitContext, statement: ast.ImportFrom) -> tuple[int, int] | None:
-    """Offsets of the module name in `from <module> import ...`; None where it is not written
-    plainly (`from a . b import c`, a line continuation before `import`)."""
+    """Offsets of the module name in `from <module> import ...` (None for a relative import)."""
     start, end = unit.ast_span(statement)
     match = _FROM_MODULE.match(unit.unit.text, start, end)
-    if match is None or match.group(1) != statement.module:
+    if match is None or _GAPS.sub("", match.group(1)) != statement.module:
         return None
     return match.span(1)
 
 
 def rename_from_module(unit: UnitContext, statement: ast.ImportFrom, module: str) -> Edit | None:
-    """An edit making `from a.b import c` import from `module` instead; None where the module name
-    is not written plainly (`from_module_span`) or the statement's text is not what was parsed."""
+    """An edit making `from a.b import c` import from `module` instead; None for a relative import
+    or where the statement's text is not what was parsed."""
     span = from_module_span(unit, statement)
     if span is None or not unit.editable(statement):
         return None
