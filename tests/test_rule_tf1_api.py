@@ -323,3 +323,34 @@ def test_a_cell_indented_as_a_whole() -> None:
     assert fixed("    import tensorflow as tf\n    tf.logging.info('x')") == [
         "    import tensorflow as tf\n    tf.compat.v1.logging.info('x')"
     ]
+
+
+def test_a_tf1_only_module_imported_under_a_name_is_reported_at_the_import() -> None:
+    findings = check("import tensorflow.logging as L\nL.info('x')").findings
+    assert [(f.start.label(), f.fix) for f in findings] == [("cell 1:1:8", None)]
+    assert "`tensorflow.logging` is TF 1 API" in findings[0].message
+
+
+def test_a_name_rebound_to_something_else_is_no_longer_tensorflow() -> None:
+    assert labels("import tensorflow as tf\ntf = load()\nsess = tf.Session()") == []
+    assert labels("import tensorflow as tf\nfor tf in range(3): pass\ntf.Session()") == []
+
+
+def test_names_from_tensorflow_compat_v2_are_tf2_names() -> None:
+    assert labels("from tensorflow.compat.v2 import feature_column as fc\nfc.input_layer(x)") == [
+        "cell 1:2:1"
+    ]
+
+
+def test_the_decorator_is_met_before_the_function_body() -> None:
+    (first, _) = check(
+        "import tensorflow as tf\n@tf.function\ndef f():\n"
+        "    x = tf.placeholder(tf.float32)\n    return x.numpy()"
+    ).findings
+    assert "this file also uses `function`" in first.message
+
+
+def test_a_module_name_written_with_spaces_is_still_renamed() -> None:
+    assert fixed("from tensorflow . logging import info") == [
+        "from tensorflow.compat.v1.logging import info"
+    ]

@@ -2,4 +2,4 @@
 kernel they share beside them (`KERNEL_MODULES`)."""
 
 #: Modules of this package that hold no rule: the kernel's bases and the readers rules share.
-KERNEL_MODULES = frozenset({"base", "fixes", "names", "tf_api", "unit"})
+KERNEL_MODULES = frozenset({"base", "fixes", "names", "tf_api", "tf_graph", "unit"})

@@ -79,7 +79,7 @@ class KerasMixedRule(Rule):
             self._standalone.append((self.spot(node), module, edit))
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
-        """`tf.keras.layers...` under any name of tensorflow; `tf.contrib.tpu.keras_to_tpu_model`."""
+        """`tf.keras.layers...` under any name of tensorflow; `tf.contrib.tpu.keras_to_tpu_model`"""
         value = node.value
         if node.attr == "keras" and isinstance(value, ast.Name):
             # A name no import bound is taken as written: `tensorflow.keras` is tf.keras even
@@ -114,7 +114,7 @@ def _import_replacement(name: str, asname: str | None) -> str | None:
     if name not in _PUBLIC_MODULES:
         return None
     if name == "keras" or not asname:
-        # `import keras.layers` binds the name `keras`; `from tensorflow import keras` binds the same.
+        # `import keras.layers` binds the name `keras`, as `from tensorflow import keras` does.
         return "from tensorflow import keras" + (f" as {asname}" if asname else "")
     parent, _, leaf = f"tensorflow.{name}".rpartition(".")
     return f"from {parent} import {leaf} as {asname}"

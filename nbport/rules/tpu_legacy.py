@@ -33,7 +33,8 @@ def _message(written: str) -> str:
 
 
 class TpuLegacyRule(Rule):
-    """Reports each use of the removed TPU API and of the TPU address variable Colab no longer sets."""
+    """Reports each use of the removed TPU API, and of the TPU address variable Colab no longer
+    sets."""
 
     def __init__(self) -> None:
         #: The literal parts of the f-strings being walked: text, not lookups (`f"COLAB_TPU_ADDR"`).
