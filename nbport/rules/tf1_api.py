@@ -102,14 +102,18 @@ class Tf1ApiRule(tf_api.VersionChecks, Rule):
         """`tf.Session`, `tf.train.AdamOptimizer`, `tf.layers.conv2d`, ... read once per chain."""
         # The walk visits `node.value` right after `node`: the inner parts of a chain come next.
         inner, self._inner = self._inner, node.value
-        dotted = dotted_name(node) if node is not inner else None
-        if dotted is None:
+        if node is inner:
             return
-        root, *attributes = dotted.split(".")
-        if self.names.binding(root) == _V1:
+        name, attributes = node.value, [node.attr]
+        while isinstance(name, ast.Attribute):
+            attributes.insert(0, name.attr)
+            name = name.value
+        if not isinstance(name, ast.Name) or (bound := self.names.binding(name.id)) is None:
+            return  # most chains: `self.x`, `model.fit`, `x.shape`
+        root, base = name.id, tf_api.tf2_path(bound)
+        dotted = ".".join([root, *attributes])
+        if bound == _V1:
             self._graph.note_api(attributes)  # the TF 1 API on purpose: what it says of graphs
-            return
-        base = tf_api.tf2_path(self.names.binding(root))
         if base is None:
             return
         parts = [*base, *attributes]

@@ -52,9 +52,10 @@ class TpuLegacyRule(Rule):
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         """`tf.contrib.tpu.keras_to_tpu_model`, `tf.contrib.cluster_resolver.TPUClusterResolver`."""
+        if node.attr not in _LEGACY_NAMES and node.attr != _LEGACY_RESOLVER[-1]:
+            return
         written = _written(node)
-        resolver = node.attr == _LEGACY_RESOLVER[-1] and "contrib" in written.split(".")
-        if node.attr in _LEGACY_NAMES or resolver:
+        if node.attr in _LEGACY_NAMES or "contrib" in written.split("."):
             self.report(node, _message(f"`{written}`"))
 
     def visit_Name(self, node: ast.Name) -> None:
