@@ -289,7 +289,7 @@ def test_the_table_is_generated_data_that_ships_in_the_package() -> None:
     # Nothing TF 2 still has is listed: not tf.keras, not tf.compat, not tf.random.normal.
     assert not any(path.split(".")[0] in {"keras", "compat", "constant"} for path in table.symbols)
     assert "random" not in table.symbols
-    # Package data: it sits beside the rule module, in the source tree and in the installed wheel.
+    # Package data: it sits beside the rules, in the source tree and in the installed wheel.
     assert TABLE_PATH.parent.parts[-2:] == ("nbport", "rules")
     assert (
         REPOSITORY / "nbport" / "rules" / TABLE_PATH.name
