@@ -79,7 +79,7 @@ class KerasMixedRule(Rule):
             self._standalone.append((self.spot(node), module, edit))
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
-        """`tf.keras.layers...` under any name of tensorflow; `tf.contrib.tpu.keras_to_tpu_model`"""
+        """`tf.keras.layers...` under any name of tensorflow, and `keras_to_tpu_model`."""
         value = node.value
         if node.attr == "keras" and isinstance(value, ast.Name):
             # A name no import bound is taken as written: `tensorflow.keras` is tf.keras even
