@@ -92,3 +92,14 @@ def test_the_resolver_lists_what_was_imported_and_under_which_names() -> None:
     assert list(resolver.imported()) == ["tensorflow", "keras.layers.Dense"]
     assert sorted(resolver.names_bound_to("tensorflow")) == ["tensorflow", "tf"]
     assert resolver.binding("Dense") == "keras.layers.Dense"
+
+
+def test_names_ever_bound_outlive_a_rebinding() -> None:
+    resolver = _resolver(
+        "import tensorflow.compat.v1 as tf\nimport tensorflow as tf\nv1 = tf.compat.v1\ntf = 3"
+    )
+    assert resolver.binding("tf") is None
+    assert resolver.binding("v1") == "tensorflow.compat.v1"
+    assert resolver.names_ever_bound_to("tensorflow.compat.v1") == ["tf", "v1"]
+    assert resolver.names_ever_bound_to("tensorflow") == ["tf"]
+    assert resolver.names_ever_bound_to("numpy") == []

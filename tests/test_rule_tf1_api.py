@@ -11,11 +11,11 @@ from conftest import REPOSITORY, SEEDS, require_shared
 
 from nbport.api import fix_document
 from nbport.catalog import load_catalog
-from nbport.checks.tf1_api import TABLE_PATH, symbol_table
 from nbport.documents import document_from_cells
 from nbport.engine import check_document, python3_tree
 from nbport.escapes import scan, strip_leading_indent
 from nbport.finding import FixSafety
+from nbport.rules.tf_api import TABLE_PATH, symbol_table
 
 ENTRY = load_catalog()["NBP202"]
 
@@ -289,10 +289,10 @@ def test_the_table_is_generated_data_that_ships_in_the_package() -> None:
     # Nothing TF 2 still has is listed: not tf.keras, not tf.compat, not tf.random.normal.
     assert not any(path.split(".")[0] in {"keras", "compat", "constant"} for path in table.symbols)
     assert "random" not in table.symbols
-    # Package data: it sits beside the rule module, in the source tree and in the installed wheel.
-    assert TABLE_PATH.parent.parts[-2:] == ("nbport", "checks")
+    # Package data: it sits beside the rules, in the source tree and in the installed wheel.
+    assert TABLE_PATH.parent.parts[-2:] == ("nbport", "rules")
     assert (
-        REPOSITORY / "nbport" / "checks" / TABLE_PATH.name
+        REPOSITORY / "nbport" / "rules" / TABLE_PATH.name
     ).read_bytes() == TABLE_PATH.read_bytes()
 
 
@@ -322,4 +322,35 @@ def test_columns_count_characters_not_bytes() -> None:
 def test_a_cell_indented_as_a_whole() -> None:
     assert fixed("    import tensorflow as tf\n    tf.logging.info('x')") == [
         "    import tensorflow as tf\n    tf.compat.v1.logging.info('x')"
+    ]
+
+
+def test_a_tf1_only_module_imported_under_a_name_is_reported_at_the_import() -> None:
+    findings = check("import tensorflow.logging as L\nL.info('x')").findings
+    assert [(f.start.label(), f.fix) for f in findings] == [("cell 1:1:8", None)]
+    assert "`tensorflow.logging` is TF 1 API" in findings[0].message
+
+
+def test_a_name_rebound_to_something_else_is_no_longer_tensorflow() -> None:
+    assert labels("import tensorflow as tf\ntf = load()\nsess = tf.Session()") == []
+    assert labels("import tensorflow as tf\nfor tf in range(3): pass\ntf.Session()") == []
+
+
+def test_names_from_tensorflow_compat_v2_are_tf2_names() -> None:
+    assert labels("from tensorflow.compat.v2 import feature_column as fc\nfc.input_layer(x)") == [
+        "cell 1:2:1"
+    ]
+
+
+def test_the_decorator_is_met_before_the_function_body() -> None:
+    (first, _) = check(
+        "import tensorflow as tf\n@tf.function\ndef f():\n"
+        "    x = tf.placeholder(tf.float32)\n    return x.numpy()"
+    ).findings
+    assert "this file also uses `function`" in first.message
+
+
+def test_a_module_name_written_with_spaces_is_still_renamed() -> None:
+    assert fixed("from tensorflow . logging import info") == [
+        "from tensorflow.compat.v1.logging import info"
     ]

@@ -57,3 +57,28 @@ def test_the_message_gives_the_tf2_recipe() -> None:
     assert "TPUClusterResolver(tpu='local')" in finding.message
     assert "tf.distribute.TPUStrategy(resolver)" in finding.message
     assert "nbport rules NBP203" in finding.message
+
+
+def test_the_address_variable_read_inside_an_f_string() -> None:
+    code = (
+        "import os\nprint(f\"{os.environ['COLAB_TPU_ADDR']}\")\n"
+        "note = f'COLAB_TPU_ADDR'\nkey = 'COLAB_' 'TPU_ADDR'\nother = 'COLAB_TPU_ADDR' 'S'\n"
+    )
+    assert found(code) == [("2:21", "NBP203"), ("4:7", "NBP203")]
+
+
+def test_names_of_the_users_own_are_no_use_of_the_api() -> None:
+    code = (
+        "class TPUDistributionStrategy: pass\ndef g(keras_to_tpu_model=1): pass\n"
+        "f(keras_to_tpu_model=2)\nh = lambda keras_to_tpu_model: 0\n"
+    )
+    assert found(code) == []
+
+
+def test_a_chain_through_calls_and_subscripts_is_named_as_written() -> None:
+    code = "get().contrib.tpu.keras_to_tpu_model(m)\nx[0].contrib.cluster_resolver.TPUClusterResolver()\n"
+    result = check_document(document_from_cells([code], "script"), [CATALOG["NBP203"]])
+    assert [finding.message.split(" is ")[0] for finding in result.findings] == [
+        "`get.contrib.tpu.keras_to_tpu_model`",
+        "`x.contrib.cluster_resolver.TPUClusterResolver`",
+    ]

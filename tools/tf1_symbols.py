@@ -1,4 +1,4 @@
-"""Produce `nbport/checks/tf1_symbols.json`, the TF1-only API table of rule NBP202 (tf1-api).
+"""Produce `nbport/rules/tf1_symbols.json`, the TF1-only API table of rule NBP202 (tf1-api).
 
 The table is read off an installed TensorFlow 2, never typed by hand. It holds every public name
 that `tf.compat.v1` has and the TF 2 `tf` module lacks, each at its shortest such path (`Session`,
@@ -25,7 +25,7 @@ its own and run this script with that interpreter, from the repository root:
 
     python3 -m venv /tmp/tfvenv
     /tmp/tfvenv/bin/pip install tensorflow-cpu==2.21.0
-    /tmp/tfvenv/bin/python tools/tf1_symbols.py nbport/checks/tf1_symbols.json
+    /tmp/tfvenv/bin/python tools/tf1_symbols.py nbport/rules/tf1_symbols.json
 
 The script imports nothing from nbport. Run it again (and update the versions above) when Colab
 moves to a newer TensorFlow.
@@ -169,7 +169,7 @@ def _preference(path: str, name: str) -> tuple[bool, int, int, str]:
 
 def main(argv: list[str]) -> int:
     """Write the table to the path given (default: the package data file)."""
-    target = Path(argv[1]) if len(argv) > 1 else Path("nbport/checks/tf1_symbols.json")
+    target = Path(argv[1]) if len(argv) > 1 else Path("nbport/rules/tf1_symbols.json")
     table = build_table()
     target.write_text(json.dumps(table, indent=1, sort_keys=False) + "\n", encoding="utf-8")
     legacy = sum(1 for record in table["symbols"].values() if record.get("legacy_keras"))

@@ -13,6 +13,8 @@ KERNEL_MODULES = frozenset(
         "shell",
         "strings",
         "tables",
+        "tf_api",
+        "tf_graph",
         "tokens",
         "unit",
         "values",

@@ -26,6 +26,8 @@ class NameResolver:
         self._bindings: dict[str, str] = {}
         #: Every qualified name any import bound, in the order first bound.
         self._imported: dict[str, None] = {}
+        #: Qualified name → every local name ever bound to it, rebound since or not.
+        self._ever_bound: dict[str, dict[str, None]] = {}
 
     def qualified_name(self, node: ast.AST) -> str | None:
         """The dotted name `node` stands for through the imports seen so far: a name, an attribute
@@ -51,6 +53,12 @@ class NameResolver:
     def names_bound_to(self, qualified: str) -> list[str]:
         """The local names that stand for `qualified` now (`["tf"]` for `tensorflow`)."""
         return [name for name, bound in self._bindings.items() if bound == qualified]
+
+    def names_ever_bound_to(self, qualified: str) -> list[str]:
+        """The local names that any statement so far bound to `qualified`, whatever they stand for
+        now: for a rule that judges in `end_document` what the file meant by a name
+        (`import tensorflow.compat.v1 as tf` in one branch of a `try`)."""
+        return list(self._ever_bound.get(qualified, ()))
 
     def imported(self) -> Iterator[str]:
         """Every qualified name an import bound so far, first bound first."""
@@ -91,6 +99,7 @@ class NameResolver:
 
     def _bind(self, name: str, qualified: str) -> None:
         self._bindings[name] = qualified
+        self._ever_bound.setdefault(qualified, {})[name] = None
 
     def _assign(self, statement: ast.Assign | ast.AnnAssign | ast.AugAssign) -> None:
         targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]

@@ -82,6 +82,14 @@ class UnitContext:
         line, column = self.lines.line_column(offset)
         return Location(self.unit.cell, self.unit.first_line + line - 1, column + 1)
 
+    def place(self, node: Positioned) -> str:
+        """`cell 3, line 2` (`line 12` in a script): the line `node` starts on, as a message names
+        the place of something other than the finding (the cause it points at)."""
+        where = self.location(self.offset(node.lineno, 0))
+        return (
+            f"line {where.line}" if where.cell is None else f"cell {where.cell}, line {where.line}"
+        )
+
     def editable(self, node: Positioned, end: Positioned | None = None) -> bool:
         """Whether the original text of `node` (to `end`) is what was parsed: no masked escape on
         its lines, and not several lines of a cell whose indentation was stripped before parsing."""
