@@ -41,6 +41,7 @@ def check_paths(
     report_unused_suppressions: bool = False,
     jobs: int = 1,
     progress: bool = False,
+    file_lines: bool = False,
 ) -> RunReport:
     """Check every notebook and script found under `paths`.
 
@@ -51,9 +52,12 @@ def check_paths(
     any file is checked. With `report_unused_suppressions`, suppressions that silence
     nothing are findings (`NBP000`). With `jobs` > 1, large runs are spread over that many
     processes (see `nbport.file_pool`); with `progress`, a progress bar shows on standard error
-    for long runs. Files come back in path order either way.
+    for long runs. Files come back in path order either way. With `file_lines`, each report
+    holds the `.ipynb` lines its notebook findings stand on (`FileReport.file_lines`).
     """
-    task = partial(FileTask, report_unused_suppressions=report_unused_suppressions)
+    task = partial(
+        FileTask, report_unused_suppressions=report_unused_suppressions, file_lines=file_lines
+    )
     files = each_file(paths, task, rules, config, jobs=jobs, progress=progress)
     return RunReport(tuple(files))
 
@@ -68,6 +72,7 @@ def fix_paths(
     report_unused_suppressions: bool = False,
     jobs: int = 1,
     progress: bool = False,
+    file_lines: bool = False,
 ) -> RunReport:
     """Fix every file under `paths`; with `write=False` only report what would change.
 
@@ -81,6 +86,7 @@ def fix_paths(
         fixing=True,
         unsafe=unsafe,
         write=write,
+        file_lines=file_lines,
     )
     files = each_file(paths, task, rules, config, jobs=jobs, progress=progress)
     return RunReport(tuple(files))

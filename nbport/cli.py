@@ -355,6 +355,11 @@ def _print_report(
         typer.echo(line)
 
 
+def _maps_file_lines(output_format: OutputFormat) -> bool:
+    """SARIF and GitHub annotations point at notebook findings by the `.ipynb` file's lines."""
+    return output_format in (OutputFormat.sarif, OutputFormat.github)
+
+
 def _machine_report(report: RunReport, output_format: OutputFormat) -> str:
     if output_format is OutputFormat.json:
         from nbport.report import json_format
@@ -398,7 +403,11 @@ def check(
 
     _check_format(output_format, statistics)
     options = _command_line(select, ignore, target, exclude, extend_exclude, respect_gitignore)
-    run = partial(check_paths, report_unused_suppressions=report_unused_suppressions)
+    run = partial(
+        check_paths,
+        report_unused_suppressions=report_unused_suppressions,
+        file_lines=_maps_file_lines(output_format),
+    )
     report = _run_configured(paths, options, jobs, run)
     _print_report(
         report,
@@ -456,6 +465,7 @@ def fix(
         unsafe=unsafe_fixes,
         write=not diff,
         report_unused_suppressions=report_unused_suppressions,
+        file_lines=_maps_file_lines(output_format),
     )
     report = _run_configured(paths, options, jobs, run)
     if diff:

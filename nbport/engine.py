@@ -22,8 +22,9 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from nbport.catalog import CatalogEntry
-from nbport.documents.base import Document, EscapeStyle, Unit
+from nbport.documents.base import Document, Unit
 from nbport.escapes import (
+    EscapeStyle,
     ScannedUnit,
     automagic_candidate,
     bound_in,

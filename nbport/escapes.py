@@ -42,7 +42,16 @@ from enum import Enum
 from functools import cache
 from pathlib import Path
 
-from nbport.documents.base import EscapeStyle
+
+class EscapeStyle(Enum):
+    """How IPython escapes are written in a unit's text."""
+
+    #: As Jupyter stores them: `!cmd`, `%magic` on their own (notebook cells).
+    LIVE = "live"
+    #: Commented out the way jupytext writes them (`# !cmd`, `# %magic`), or live (percent scripts).
+    COMMENTED = "commented"
+    #: None at all: a plain Python script.
+    NONE = "none"
 
 
 class EscapeKind(Enum):

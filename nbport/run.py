@@ -8,14 +8,15 @@ stops a run.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nbport.catalog import CatalogEntry, load_catalog
 from nbport.config import Config
 from nbport.config_resolver import ConfigResolver
 from nbport.discovery import discover
-from nbport.documents import DocumentError, NotPython, load_document
+from nbport.documents import Document, DocumentError, NotPython, load_document
+from nbport.documents.notebook import NotebookDocument
 from nbport.engine import check_document
 from nbport.file_pool import map_files
 from nbport.finding import FileError
@@ -64,6 +65,8 @@ class FileTask:
     fixing: bool = False
     unsafe: bool = False
     write: bool = True
+    #: Whether reports carry their notebook findings' lines in the `.ipynb` file (`file_lines`).
+    file_lines: bool = False
 
     def __call__(self, job: tuple[Path, int]) -> FileReport:
         path, plan = job[0], self.plans[job[1]]
@@ -77,12 +80,14 @@ class FileTask:
                     write=self.write,
                     settings=settings,
                     report_unused_suppressions=self.report_unused_suppressions,
+                    file_lines=self.file_lines,
                 )
             return check_file(
                 path,
                 rules,
                 settings=settings,
                 report_unused_suppressions=self.report_unused_suppressions,
+                file_lines=self.file_lines,
             )
         except Exception as error:  # one file's bug must not end the run (nor lose the others)
             message = f"internal error ({type(error).__name__}: {error}); please report it"
@@ -95,10 +100,12 @@ def check_file(
     *,
     settings: RuleSettings = DEFAULT_SETTINGS,
     report_unused_suppressions: bool = False,
+    file_lines: bool = False,
 ) -> FileReport:
     """Check one file, with the rules' `settings` (thresholds); suppressed findings are left out.
 
-    A notebook in another language is skipped (`FileReport.skipped`), not checked.
+    A notebook in another language is skipped (`FileReport.skipped`), not checked. With
+    `file_lines`, the report holds the `.ipynb` line of each notebook finding's lines.
     """
     try:
         document = load_document(path)
@@ -109,7 +116,8 @@ def check_file(
     result = check_document(
         document, rules, settings, report_unused_suppressions=report_unused_suppressions
     )
-    return FileReport(path, result.findings, notice_errors(document) + result.errors)
+    report = FileReport(path, result.findings, notice_errors(document) + result.errors)
+    return with_file_lines(report, document) if file_lines else report
 
 
 def fix_file(
@@ -120,13 +128,15 @@ def fix_file(
     write: bool = True,
     settings: RuleSettings = DEFAULT_SETTINGS,
     report_unused_suppressions: bool = False,
+    file_lines: bool = False,
 ) -> FileReport:
     """Fix one file and write it back (`nbport.atomic_write.write_back`) only if its bytes changed.
 
     A file that must not or cannot be written (read-only, in a read-only folder) is left unchanged,
     with an error saying why and its findings as they stand. Suppressed findings are not fixed;
     see `fix_document` for `report_unused_suppressions`. A notebook in another language is
-    skipped (`FileReport.skipped`): never read as Python, never written.
+    skipped (`FileReport.skipped`): never read as Python, never written. `file_lines` as for
+    `check_file`, in the file as it is left.
     """
     try:
         original = load_document(path)
@@ -142,11 +152,17 @@ def fix_file(
         report_unused_suppressions=report_unused_suppressions,
     )
     errors = notice_errors(original) + outcome.result.errors
+
+    def mapped(report: FileReport, document: Document) -> FileReport:
+        return with_file_lines(report, document) if file_lines else report
+
     if outcome.refused is not None:
-        return FileReport(path, outcome.result.findings, (*errors, outcome.refused))
+        return mapped(
+            FileReport(path, outcome.result.findings, (*errors, outcome.refused)), original
+        )
     data = outcome.document.dump()
     if data == original.raw:
-        return FileReport(path, outcome.result.findings, errors)
+        return mapped(FileReport(path, outcome.result.findings, errors), original)
     if write:
         from nbport.atomic_write import WriteError, write_back
 
@@ -159,9 +175,27 @@ def fix_file(
             )
             refusal = FileError(path, f"cannot write: {error}; not fixed")
             unfixed_errors = (*notice_errors(original), *unfixed.errors, refusal)
-            return FileReport(path, unfixed.findings, unfixed_errors)
+            return mapped(FileReport(path, unfixed.findings, unfixed_errors), original)
     changes = tuple(source_changes(original, outcome.document))
-    return FileReport(path, outcome.result.findings, errors, outcome.fixed, changes, write)
+    report = FileReport(path, outcome.result.findings, errors, outcome.fixed, changes, write)
+    return mapped(report, outcome.document)
+
+
+def with_file_lines(report: FileReport, document: Document) -> FileReport:
+    """`report` with the `.ipynb` line of each line its notebook findings start or end on (a diff
+    shows a notebook as its JSON: GitHub annotates those lines). Scripts' lines are the file's."""
+    if not isinstance(document, NotebookDocument) or not report.findings:
+        return report
+    lines: dict[tuple[int, int], int] = {}
+    for finding in report.findings:
+        for location in (finding.start, finding.end):
+            key = (finding.unit, location.line)
+            if key not in lines:
+                try:
+                    lines[key] = document.source_line_in_file(*key)
+                except (IndexError, ValueError, RuntimeError):
+                    continue  # the reporter falls back on the cell's first line
+    return replace(report, file_lines=lines)
 
 
 def each_file(

@@ -18,13 +18,14 @@ from conftest import CORPUS, require_shared
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from nbport.documents.base import DocumentError, EscapeStyle, NotPython, python_newlines
+from nbport.documents.base import DocumentError, NotPython, python_newlines
 from nbport.documents.json_layout import (
     StringStyle,
     encode_source,
     read_layout,
 )
 from nbport.documents.notebook import NotebookDocument
+from nbport.escapes import EscapeStyle
 
 PATH = Path("test.ipynb")
 BOM = b"\xef\xbb\xbf"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import FIXTURES, REPOSITORY, SHARED, require_shared
+from conftest import FIXTURES, REPOSITORY, SHARED, require_shared, run_nbport
 
 import nbport
 from nbport.api import FileReport, RunReport, check_paths, fix_paths
@@ -85,7 +85,7 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def check(*names: str) -> RunReport:
-    return check_paths([Path(name) for name in names])
+    return check_paths([Path(name) for name in names], file_lines=True)
 
 
 def finding_at(report: RunReport, rule: str, cell: int | None, line: int) -> Finding:
@@ -411,9 +411,17 @@ def test_sarif_uris_are_percent_encoded_or_absolute(workdir: Path) -> None:
     assert location == {"uri": (workdir / "prepare_data.py").as_uri()}
 
 
-def test_sarif_notebook_gone_falls_back_to_line_one(workdir: Path) -> None:
+def test_reporters_never_read_the_files_again(workdir: Path) -> None:
     report = check("colab_tpu_training.ipynb")
+    before = (sarif.render(report, load_catalog()), github.render(report))
     (workdir / "colab_tpu_training.ipynb").unlink()
+    assert (sarif.render(report, load_catalog()), github.render(report)) == before
+    first = json.loads(before[0])["runs"][0]["results"][0]
+    assert first["locations"][0]["physicalLocation"]["region"] == {"startLine": 53, "endLine": 53}
+
+
+def test_a_report_without_file_lines_falls_back_to_line_one(workdir: Path) -> None:
+    report = check_paths([Path("colab_tpu_training.ipynb")])  # file_lines not asked for
     log = validate_sarif(sarif.render(report, load_catalog()))
     first = log["runs"][0]["results"][0]
     assert first["locations"][0]["physicalLocation"]["region"] == {"startLine": 1, "endLine": 1}
@@ -540,9 +548,8 @@ def test_github_empty_run(workdir: Path) -> None:
     assert github.render(check("clean_mnist.ipynb")) == ""
 
 
-def test_github_notebook_gone_falls_back_to_line_one(workdir: Path) -> None:
-    report = check("jupyter_windows_paths.ipynb")
-    (workdir / "jupyter_windows_paths.ipynb").write_text("not json", encoding="utf-8")
+def test_github_without_file_lines_falls_back_to_line_one(workdir: Path) -> None:
+    report = check_paths([Path("jupyter_windows_paths.ipynb")])  # file_lines not asked for
     commands = github.render(report).splitlines()
     assert commands
     assert all(
@@ -552,28 +559,19 @@ def test_github_notebook_gone_falls_back_to_line_one(workdir: Path) -> None:
     assert "::cell 3, line 1, column 13: " in commands[0]
 
 
-def test_each_notebook_is_read_again_at_most_once(
-    workdir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    report = check(".")
-    loaded: list[Path] = []
-    real_load = github.load_document
-
-    def counting_load(path: Path):
-        loaded.append(path)
-        return real_load(path)
-
-    monkeypatch.setattr(github, "load_document", counting_load)
-    github.render(report)
-    sarif.render(report, load_catalog())
-    notebooks_with_findings = sorted({f.path for f in report.findings if f.start.cell is not None})
-    assert len(notebooks_with_findings) >= 3
-    # Once for the GitHub report, once for the SARIF one; never for a script.
-    assert sorted(loaded) == sorted(notebooks_with_findings * 2)
+def test_the_cli_maps_lines_for_the_formats_that_need_them(workdir: Path) -> None:
+    github_run = run_nbport(
+        "check", "--output-format", "github", "colab_tpu_training.ipynb", cwd=workdir
+    )
+    assert "file=colab_tpu_training.ipynb,line=53,endLine=53,title=NBP001" in github_run.stdout
+    sarif_run = run_nbport(
+        "check", "--output-format", "sarif", "colab_tpu_training.ipynb", cwd=workdir
+    )
+    assert '"startLine": 53' in sarif_run.stdout
 
 
 def test_findings_left_after_fix_point_at_the_written_file(workdir: Path) -> None:
-    report = fix_paths([Path("colab_tpu_training.ipynb")])
+    report = fix_paths([Path("colab_tpu_training.ipynb")], file_lines=True)
     assert report.fixed and report.files[0].written
     # Safe fixes keep one source line per file line, so NBP203's `TPUClusterResolver(...)`
     # (cell 4, line 11) is still on line 75 of the rewritten file.

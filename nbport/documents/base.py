@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from nbport.escapes import EscapeStyle
 
 if TYPE_CHECKING:
     from nbport.finding import MetadataEdit
@@ -65,17 +66,6 @@ def restore_newlines(original: str, new: str) -> str:
     if "\r" in original and "\n" not in original and "\r" not in new:
         return new.replace("\n", "\r")
     return new
-
-
-class EscapeStyle(Enum):
-    """How IPython escapes are written in a unit's text."""
-
-    #: As Jupyter stores them: `!cmd`, `%magic` on their own (notebook cells).
-    LIVE = "live"
-    #: Commented out the way jupytext writes them (`# !cmd`, `# %magic`), or live (percent scripts).
-    COMMENTED = "commented"
-    #: None at all: a plain Python script.
-    NONE = "none"
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 from nbport.documents.base import (
     DocumentError,
     DocumentNotice,
-    EscapeStyle,
     NotPython,
     Unit,
     python_newlines,
@@ -41,6 +40,7 @@ from nbport.documents.json_layout import (
     set_member,
 )
 from nbport.documents.language import cell_language, notebook_language
+from nbport.escapes import EscapeStyle
 from nbport.positions import LineIndex
 
 if TYPE_CHECKING:

@@ -23,13 +23,12 @@ from pathlib import Path
 from nbport.documents.base import (
     DocumentError,
     DocumentNotice,
-    EscapeStyle,
     Unit,
     python_newlines,
     read_file,
     restore_newlines,
 )
-from nbport.escapes import jupytext_is_magic
+from nbport.escapes import EscapeStyle, jupytext_is_magic
 
 # jupytext's `guess_format`: a file is a percent script if a line outside strings is one of these.
 _PERCENT_DETECT = (

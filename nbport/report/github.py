@@ -8,7 +8,8 @@ GitHub turns each line into an annotation on the pull request diff::
     ::notice file=survival.ipynb,title=nbport::skipped: not Python (R)
 
 A diff shows a notebook as its raw JSON, so for a notebook `line` is the line of the `.ipynb` file
-on which the flagged source line stands (`FileLines`), and the message starts with the cell, line
+on which the flagged source line stands (`FileReport.file_lines`, which the run found when it
+read the notebook: no report reads a file), and the message starts with the cell, line
 and column as Jupyter shows them. No `col` is given for a notebook: a column inside the cell is not
 a column of the JSON text, which adds the indent, the quote and the escapes before it. GitHub takes
 columns only when the annotation starts and ends on one line, so a finding over several lines gets
@@ -23,10 +24,7 @@ that it is never passed over in silence.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 
-from nbport.documents import DocumentError, load_document
-from nbport.documents.notebook import NotebookDocument
 from nbport.finding import FileError, Finding, Location
 from nbport.results import FileReport, RunReport
 
@@ -40,20 +38,19 @@ def render(report: RunReport) -> str:
 
     Empty when there is nothing to report.
     """
-    lines = FileLines()
     commands: list[str] = []
     for file in report.files:
         commands.extend(error_command(error) for error in file.errors)
         if file.skipped is not None:
             commands.append(skipped_command(file))
-        commands.extend(finding_command(finding, lines) for finding in file.findings)
+        commands.extend(finding_command(finding, file) for finding in file.findings)
     return "".join(command + "\n" for command in commands)
 
 
-def finding_command(finding: Finding, lines: FileLines) -> str:
-    """`::warning file=…,line=…,…,title=NBP001::message` for one finding."""
-    start = lines.line_of(finding, finding.start)
-    end = lines.line_of(finding, finding.end)
+def finding_command(finding: Finding, file: FileReport) -> str:
+    """`::warning file=…,line=…,…,title=NBP001::message` for one finding of `file`."""
+    start = line_of(finding, finding.start, file)
+    end = line_of(finding, finding.end, file)
     # Columns only for a script finding on one line (see the module docstring).
     columns = finding.start.cell is None and start == end
     properties: list[tuple[str, object]] = [("file", finding.path.as_posix()), ("line", start)]
@@ -103,48 +100,10 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-class FileLines:
-    """The line of the file on which a finding's line stands.
-
-    A script's lines are the file's already. A notebook's finding counts lines inside its cell, so
-    the notebook is read again (once, however many findings it has) and each cell line is looked up
-    in the raw JSON text with `NotebookDocument.source_line_in_file`. A notebook that can no longer
-    be read, or no longer has that cell, gives line 1: the cell is still named by the caller.
-    """
-
-    def __init__(self) -> None:
-        """An empty cache of notebooks read again."""
-        self._notebooks: dict[Path, NotebookDocument | None] = {}
-
-    def line_of(self, finding: Finding, location: Location) -> int:
-        """The 1-based line of `finding`'s file on which `location` (its start or end) stands."""
-        if location.cell is None:
-            return location.line
-        notebook = self._notebook(finding.path)
-        if notebook is None:
-            return 1
-        unit_index = _unit_index(notebook, finding.unit, location.cell)
-        if unit_index is None:
-            return 1
-        try:
-            return notebook.source_line_in_file(unit_index, location.line)
-        except (IndexError, ValueError, RuntimeError):
-            return 1
-
-    def _notebook(self, path: Path) -> NotebookDocument | None:
-        if path not in self._notebooks:
-            try:
-                document = load_document(path)
-            except DocumentError:
-                document = None
-            self._notebooks[path] = document if isinstance(document, NotebookDocument) else None
-        return self._notebooks[path]
-
-
-def _unit_index(notebook: NotebookDocument, unit_index: int, cell: int) -> int | None:
-    """The index of the unit holding `cell`: `unit_index` when it still does (the file may have
-    changed since it was checked), else the unit found by its cell number, or None."""
-    units = notebook.units()
-    if 0 <= unit_index < len(units) and units[unit_index].cell == cell:
-        return unit_index
-    return next((unit.index for unit in units if unit.cell == cell), None)
+def line_of(finding: Finding, location: Location, file: FileReport) -> int:
+    """The line of the file on which `location` (a finding's start or end) stands: a script's
+    line, or for a notebook the `.ipynb` line the run found (`FileReport.file_lines`; line 1,
+    with the cell named in the message, when it has none)."""
+    if location.cell is None:
+        return location.line
+    return file.file_lines.get((finding.unit, location.line), 1)

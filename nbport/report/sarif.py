@@ -10,7 +10,7 @@ level `warning`:
   `columnKind`; the end column is the one after the flagged text, as SARIF wants);
 - for a notebook the region holds only lines: the lines of the raw `.ipynb` file on which the
   flagged cell lines stand, so that a viewer of the file points at them (see
-  `nbport.report.github.FileLines`); a column inside the cell is not a column of the JSON text;
+  `nbport.results.FileReport.file_lines`); a column inside the cell is not a column of the JSON text;
 - `properties` hold what SARIF has no place for: `cell`, `cellLine`, `cellColumn`,
   `cellEndLine`, `cellEndColumn` (notebooks only; positions inside the cell as nbport prints
   them) and `fixAvailable`, `fixSafety` (as in the JSON report).
@@ -32,7 +32,7 @@ from urllib.parse import quote
 from nbport import __version__
 from nbport.catalog import CatalogEntry, Cells
 from nbport.finding import FileError, Finding, FixSafety
-from nbport.report.github import FileLines
+from nbport.report.github import line_of
 from nbport.report.rules import explain
 from nbport.results import FileReport, RunReport
 
@@ -64,7 +64,6 @@ def render(report: RunReport, catalog: Mapping[str, CatalogEntry]) -> str:
     findings = report.findings
     rule_ids = sorted({finding.rule for finding in findings})
     rule_index = {rule: index for index, rule in enumerate(rule_ids)}
-    lines = FileLines()
     errors = report.errors
     run = {
         "tool": {
@@ -83,7 +82,11 @@ def render(report: RunReport, catalog: Mapping[str, CatalogEntry]) -> str:
             }
         ],
         "columnKind": "unicodeCodePoints",
-        "results": [result(finding, rule_index[finding.rule], lines) for finding in findings],
+        "results": [
+            result(finding, rule_index[finding.rule], file)
+            for file in report.files
+            for finding in file.findings
+        ],
     }
     log = {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
@@ -130,7 +133,7 @@ def help_markdown(entry: CatalogEntry) -> str:
     return "\n".join(parts)
 
 
-def result(finding: Finding, rule_index: int, lines: FileLines) -> dict[str, Any]:
+def result(finding: Finding, rule_index: int, file: FileReport) -> dict[str, Any]:
     """The SARIF `result` of one finding."""
     start, end = finding.start, finding.end
     region: dict[str, int]
@@ -144,8 +147,8 @@ def result(finding: Finding, rule_index: int, lines: FileLines) -> dict[str, Any
         }
     else:
         region = {
-            "startLine": lines.line_of(finding, start),
-            "endLine": lines.line_of(finding, end),
+            "startLine": line_of(finding, start, file),
+            "endLine": line_of(finding, end, file),
         }
         properties = {
             "cell": start.cell,
