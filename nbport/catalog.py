@@ -159,16 +159,14 @@ class CatalogEntry:
     fixes: tuple[FixSafety, ...] = ()
     #: The settings the rule takes from the project's configuration (`[options.<name>]`).
     options: tuple[RuleOption, ...] = ()
+    #: Run only when named (its id or name in `select`/`extend-select`), never by a prefix or by
+    #: default: NBP000, which judges the suppressions the other rules leave unused.
+    opt_in: bool = False
 
     @property
     def fix_label(self) -> str:
         """`safe`, `unsafe`, `none`, or `safe, unsafe` when the rule's fixes can be either."""
         return ", ".join(safety.value for safety in self.fixes or (self.fix,))
-
-    @property
-    def module(self) -> str:
-        """The implementation module: `shell-cd` lives in `nbport.checks.shell_cd`."""
-        return "nbport.checks." + self.name.replace("-", "_")
 
 
 def catalog_dir() -> Path:
@@ -219,6 +217,7 @@ _ENTRY_KEYS = {
     "examples": list,
     "clean": list,
     "options": dict,
+    "opt_in": bool,
 }
 _REQUIRED = {"id", "name", "summary", "why", "targets", "fix", "triggers", "examples", "clean"}
 
@@ -259,6 +258,7 @@ def parse_entry(path: Path) -> CatalogEntry:
         source=path,
         fixes=fixes,
         options=tuple(_option(path, name, item) for name, item in data.get("options", {}).items()),
+        opt_in=data.get("opt_in", False),
     )
 
 

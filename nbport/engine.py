@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import TYPE_CHECKING
 
-from nbport.catalog import CatalogEntry
+from nbport.catalog import CatalogEntry, load_catalog
 from nbport.documents.base import Document, Unit
 from nbport.escapes import (
     EscapeStyle,
@@ -37,8 +37,9 @@ from nbport.rule import DEFAULT_SETTINGS, Rule, RuleSettings
 from nbport.rules import base
 from nbport.rules.names import NameResolver
 from nbport.rules.unit import UnitContext
+from nbport.rules.unused_suppression import UnusedSuppressionRule
 from nbport.statement_filter import keep_statements
-from nbport.suppressions import MARKER, apply_suppressions
+from nbport.suppressions import MARKER, UNUSED_SUPPRESSION, find_suppressions, silence
 from nbport.walk import learn_bindings, walk
 
 if TYPE_CHECKING:
@@ -115,9 +116,11 @@ def check_document(
         # CPython warns about odd string escapes while parsing ('data\images'); those are ours to report.
         warnings.simplefilter("ignore")
         units = document.units()
-        triggers = _Triggers(units, entries)
+        # NBP000 judges the suppressions after the walk (below), not in it.
+        walked = [entry for entry in entries if entry.id != UNUSED_SUPPRESSION]
+        triggers = _Triggers(units, walked)
         # Rules of the kernel read the document's imports, from every unit that has some.
-        reads_names = any(issubclass(rule_class(entry), base.Rule) for entry in entries)
+        reads_names = any(issubclass(rule_class(entry), base.Rule) for entry in walked)
         # What the notebook binds shadows automagic (`nbport.escapes.bound_in`): read if needed.
         shadowed = bound_in([unit.text for unit in units])
         for unit in units:
@@ -167,15 +170,20 @@ def check_document(
         for rule in rules.values():
             if rule is not None:
                 rule.end_document()
+    unused = next((entry for entry in entries if entry.id == UNUSED_SUPPRESSION), None)
+    if unused is None and report_unused_suppressions:
+        unused = load_catalog()[UNUSED_SUPPRESSION]
+    if findings or unused is not None:
+        # Files without findings never look for suppressions, unless NBP000 is to judge them.
+        suppressions = find_suppressions(document, suppression_scans.get)
+        findings, uses = silence(document, findings, suppressions)
+        if unused is not None:
+            judge = UnusedSuppressionRule()
+            judge.bind(unused, document, names, {}, findings.append)
+            ran = {entry.id for entry in walked}
+            judge.judge(suppressions, uses, errors, ran)
     findings.sort(key=lambda finding: finding.sort_key)
-    result = CheckResult(tuple(findings), tuple(errors))
-    return apply_suppressions(
-        document,
-        result,
-        entries,
-        suppression_scans.get,
-        report_unused=report_unused_suppressions,
-    )
+    return CheckResult(tuple(findings), tuple(errors))
 
 
 class _Triggers:

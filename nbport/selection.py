@@ -30,12 +30,14 @@ def select_rules(
     A code is a full id (`NBP001`), a prefix (`NBP1` for every NBP1xx rule, `ALL`), or a rule name
     (`shell-cd`). Prefixes keep to the target's rules; a rule named in full runs whatever its target.
     A code that matches nothing is an error, so a typo never turns a check off silently, and so
-    is a selection that leaves no rule to run.
+    is a selection that leaves no rule to run. An `opt_in` rule (NBP000) runs only when named.
     """
     if target not in TARGET_CHOICES:
         raise SelectionError(f"unknown target {target!r}: use {', '.join(TARGET_CHOICES)}")
     in_target = {
-        rule_id for rule_id, entry in catalog.items() if target == "both" or target in entry.targets
+        rule_id
+        for rule_id, entry in catalog.items()
+        if (target == "both" or target in entry.targets) and not entry.opt_in
     }
     chosen = _expand(catalog, split_codes(select), in_target) if select else set(in_target)
     chosen -= _expand(catalog, split_codes(ignore), set(catalog))
@@ -58,7 +60,11 @@ def other_target_notes(
             code in (rule_id, e.name.upper()) for rule_id, e in catalog.items()
         ):
             continue
-        matched = sorted(rule_id for rule_id in catalog if rule_id.startswith(code))
+        matched = sorted(
+            rule_id
+            for rule_id in catalog
+            if rule_id.startswith(code) and not catalog[rule_id].opt_in
+        )
         if not matched or target == "both" or any(target in catalog[m].targets for m in matched):
             continue
         targets = sorted({other for rule_id in matched for other in catalog[rule_id].targets})

@@ -29,15 +29,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
-from nbport.catalog import CatalogEntry, load_catalog
+from nbport.catalog import load_catalog
 from nbport.documents.base import Document, Unit
 from nbport.documents.script import ScriptDocument
 from nbport.escapes import ScannedUnit, bound_in, scan, strip_leading_indent
-from nbport.finding import Edit, Finding, Fix, FixSafety, Location
-from nbport.results import CheckResult
+from nbport.finding import Edit, Finding, Location
 
-#: The rule id of unused-suppression findings. Not a catalog rule: it exists only with
-#: `report_unused=True`.
+#: The rule id of unused-suppression findings (`nbport.rules.unused_suppression`).
 UNUSED_SUPPRESSION = "NBP000"
 #: The Jupyter cell tag that silences every finding in its cell.
 CELL_TAG = "nbport-ignore"
@@ -98,34 +96,20 @@ class Suppression:
 
 
 @dataclass
-class _Use:
+class SuppressionUse:
     """What one suppression silenced in this check: the rule ids, so unused codes can be named."""
 
     rules: set[str] = field(default_factory=set)
 
 
-def apply_suppressions(
-    document: Document,
-    result: CheckResult,
-    rules: Sequence[CatalogEntry],
-    scanned: Callable[[int], ScannedUnit | None],
-    *,
-    report_unused: bool = False,
-) -> CheckResult:
-    """`result` without the findings `document`'s suppressions silence; `scanned(index)` is the
-    engine's scan of each unit that holds `MARKER` (None for a unit that does not).
-
-    With `report_unused`, unused suppressions are added as `NBP000` findings; `rules` are the rules
-    that ran, the only ones whose codes can be judged unused.
-    """
-    if not result.findings and not report_unused:
-        return result  # nothing to silence: files without findings never look for comments
-    suppressions = find_suppressions(document, scanned)
-    if not suppressions:
-        return result
+def silence(
+    document: Document, findings: Sequence[Finding], suppressions: Sequence[Suppression]
+) -> tuple[list[Finding], list[SuppressionUse]]:
+    """The findings no suppression of `document` silences, and what each suppression silenced
+    (for NBP000, `nbport.rules.unused_suppression`)."""
     units = document.units()
-    known = _known_codes()
-    uses = [_Use() for _ in suppressions]
+    known = known_codes()
+    uses = [SuppressionUse() for _ in suppressions]
     by_line: dict[tuple[int, int], list[int]] = {}
     by_unit: dict[int, list[int]] = {}
     whole_file: list[int] = []
@@ -140,7 +124,7 @@ def apply_suppressions(
             by_unit.setdefault(suppression.unit, []).append(number)
 
     kept: list[Finding] = []
-    for finding in result.findings:
+    for finding in findings:
         first_line = units[finding.unit].first_line if finding.unit < len(units) else 1
         lines = {finding.start.line - first_line + 1, finding.end.line - first_line + 1}
         candidates = [*whole_file, *by_unit.get(finding.unit, ())]
@@ -153,14 +137,7 @@ def apply_suppressions(
                 silenced = True  # every suppression that covers it is used, not only the first
         if not silenced:
             kept.append(finding)
-    if report_unused:
-        judge = _Judge(document, units, result, {entry.id for entry in rules}, known)
-        for suppression, use in zip(suppressions, uses, strict=True):
-            unused = judge.unused(suppression, use)
-            if unused is not None:
-                kept.append(unused)
-        kept.sort(key=lambda finding: finding.sort_key)
-    return CheckResult(tuple(kept), result.errors)
+    return kept, uses
 
 
 def find_suppressions(
@@ -241,7 +218,7 @@ def _covers(suppression: Suppression, rule: str, known: Mapping[str, str]) -> bo
     return any(known.get(code.upper()) == rule for code in suppression.codes)
 
 
-def _known_codes() -> dict[str, str]:
+def known_codes() -> dict[str, str]:
     """Every rule id and name, upper-cased, mapped to its rule id."""
     codes: dict[str, str] = {}
     for rule_id, entry in load_catalog().items():
@@ -462,120 +439,14 @@ def _shell_comment_column(line: str, start: int) -> int | None:
     return None
 
 
-# --- Judging what is unused ------------------------------------------------------------------
-
-
-class _Judge:
-    """Decides which suppressions silence nothing, among the rules that ran on units that were read."""
-
-    def __init__(
-        self,
-        document: Document,
-        units: Sequence[Unit],
-        result: CheckResult,
-        ran: set[str],
-        known: Mapping[str, str],
-    ) -> None:
-        self.document = document
-        self.units = units
-        self.ran = ran
-        self.known = known
-        # A unit that could not be read was not checked: its findings, and so its suppressions' use,
-        # are unknown. Script errors carry no cell (None), like script units: any error leaves a
-        # script unjudged.
-        error_cells = {error.cell for error in result.errors}
-        self.whole_file_read = not result.errors
-        self.unread_units = {unit.index for unit in units if unit.cell in error_cells}
-
-    def unused(self, suppression: Suppression, use: _Use) -> Finding | None:
-        """The NBP000 finding for `suppression`, or None if it is used or cannot be judged."""
-        kind = suppression.kind
-        if kind is SuppressionKind.MALFORMED:
-            return self._finding(
-                suppression,
-                f"`{suppression.text}` is not a suppression nbport reads, so it silences nothing; "
-                "write `# nbport: ignore`, `# nbport: ignore[NBP001]` or `# nbport: ignore-file`",
-            )
-        if kind is SuppressionKind.MISPLACED:
-            return self._finding(
-                suppression,
-                f"unused suppression: `{suppression.text}` silences nothing here; it works only in "
-                "the comment lines at the top of a script or of a notebook's first code cell",
-            )
-        judged = self._judged(suppression)
-        if kind is SuppressionKind.CELL:
-            if use.rules or not judged:
-                return None
-            return self._finding(
-                suppression,
-                f"unused suppression: the cell tag `{CELL_TAG}` silences nothing in this cell",
-            )
-        where = "in this file" if kind is SuppressionKind.FILE else "here"
-        if suppression.codes is None:
-            if use.rules or not judged:
-                return None
-            return self._finding(
-                suppression,
-                f"unused suppression: `{suppression.text}` silences nothing {where}",
-                suppression.removal,
-            )
-        return self._unused_codes(suppression, use, judged, where)
-
-    def _unused_codes(
-        self, suppression: Suppression, use: _Use, judged: bool, where: str
-    ) -> Finding | None:
-        assert suppression.codes is not None
-        keep: list[str] = []
-        unknown: list[str] = []
-        unused: list[str] = []
-        for code in suppression.codes:
-            rule = self.known.get(code.upper())
-            if rule is None:
-                unknown.append(code)
-            elif rule in use.rules or not judged or rule not in self.ran:
-                keep.append(code)
-            else:
-                unused.append(code)
-        if not unknown and not unused:
-            return None
-        note = f" (no rule is called {', '.join(unknown)})" if unknown else ""
-        if not keep:
-            message = f"unused suppression: `{suppression.text}` silences nothing {where}{note}"
-            return self._finding(suppression, message, suppression.removal)
-        dropped = [code for code in suppression.codes if code not in keep]
-        message = (
-            f"unused suppression: {', '.join(dropped)} in `{suppression.text}` silences nothing "
-            f"{where}{note}"
-        )
-        edit = None
-        if suppression.codes_span is not None:
-            edit = Edit(*suppression.codes_span, ", ".join(keep))
-        return self._finding(suppression, message, edit)
-
-    def _judged(self, suppression: Suppression) -> bool:
-        if suppression.kind is SuppressionKind.FILE or suppression.unit is None:
-            return self.whole_file_read
-        return suppression.unit not in self.unread_units
-
-    def _finding(self, suppression: Suppression, message: str, edit: Edit | None = None) -> Finding:
-        fix = None if edit is None else Fix((edit,), FixSafety.SAFE)
-        return Finding(
-            rule=UNUSED_SUPPRESSION,
-            message=message,
-            path=self.document.path,
-            start=suppression.start,
-            end=suppression.end,
-            unit=suppression.unit if suppression.unit is not None else 0,
-            fix=fix if suppression.unit is not None else None,
-        )
-
-
 __all__ = [
     "CELL_TAG",
     "MARKER",
     "UNUSED_SUPPRESSION",
     "Suppression",
     "SuppressionKind",
-    "apply_suppressions",
+    "SuppressionUse",
     "find_suppressions",
+    "known_codes",
+    "silence",
 ]

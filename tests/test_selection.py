@@ -15,11 +15,12 @@ def _ids(**options: object) -> set[str]:
 
 
 def test_target_keeps_the_rules_for_that_direction() -> None:
-    colab = {rule_id for rule_id, entry in CATALOG.items() if "colab" in entry.targets}
-    local = {rule_id for rule_id, entry in CATALOG.items() if "local" in entry.targets}
+    default = {rule_id for rule_id, entry in CATALOG.items() if not entry.opt_in}
+    colab = {rule_id for rule_id in default if "colab" in CATALOG[rule_id].targets}
+    local = {rule_id for rule_id in default if "local" in CATALOG[rule_id].targets}
     assert _ids() == colab
     assert _ids(target="local") == local
-    assert _ids(target="both") == set(CATALOG)
+    assert _ids(target="both") == default
     assert "NBP101" in colab and "NBP101" not in local  # windows-path only matters on Colab
 
 
@@ -67,3 +68,12 @@ def test_a_prefix_of_another_target_beside_others_is_a_note_not_an_error() -> No
     assert note.startswith("NBP4 selects NBP401, NBP402")
     assert other_target_notes(catalog, ["ALL", "NBP401", "NBP0"], "colab") == []
     assert other_target_notes(catalog, ["NBP4"], "both") == []
+
+
+def test_an_opt_in_rule_runs_only_when_named() -> None:
+    assert CATALOG["NBP000"].opt_in
+    assert "NBP000" not in _ids(target="both")
+    assert "NBP000" not in _ids(select=["ALL"], target="both")
+    assert "NBP000" not in _ids(select=["NBP0"])
+    assert "NBP000" in _ids(select=["NBP000"])
+    assert "NBP000" in _ids(select=["unused-suppression", "NBP001"])

@@ -44,14 +44,6 @@ INFORMATION_URI = "https://pypi.org/project/nbport/"
 SOURCE_ROOT = "%SRCROOT%"
 #: Every finding is a warning; errors of the run itself are notifications, not results.
 LEVEL = "warning"
-#: Rules that are not in the catalog, with a name and a summary.
-UNCATALOGUED_RULES = {
-    "NBP000": (
-        "unused-suppression",
-        "A suppression (`# nbport: ignore`, the `nbport-ignore` cell tag, `# nbport: ignore-file`)"
-        " that silences nothing, names an unknown rule, or is written in a form nbport does not read.",
-    ),
-}
 # A Markdown fence must be longer than any run of backticks inside it.
 _BACKTICKS = re.compile(r"`+")
 
@@ -95,13 +87,9 @@ def render(report: RunReport, catalog: Mapping[str, CatalogEntry]) -> str:
 def rule_descriptor(rule: str, entry: CatalogEntry | None) -> dict[str, Any]:
     """The SARIF `reportingDescriptor` of a rule, from its catalog entry when it has one."""
     if entry is None:
-        name, summary = UNCATALOGUED_RULES.get(
-            rule, (None, f"{rule} (not in nbport's rule catalog)")
-        )
         return {
             "id": rule,
-            **({"name": name} if name else {}),
-            "shortDescription": {"text": summary},
+            "shortDescription": {"text": f"{rule} (not in nbport's rule catalog)"},
             "defaultConfiguration": {"level": LEVEL},
         }
     return {

@@ -14,8 +14,6 @@ if TYPE_CHECKING:
     from nbport.catalog import CatalogEntry
 
 Style = Callable[..., str]
-#: Names of the findings that come from nbport itself rather than from a catalog rule.
-BUILT_IN_NAMES = {"NBP000": "unused-suppression"}
 #: The reason of a file skipped for its language (`nbport.documents.NotPython`).
 _NOT_PYTHON = re.compile(r"not Python \((?P<language>.*)\)")
 
@@ -58,7 +56,7 @@ def statistics_lines(findings: Sequence[Finding], catalog: Mapping[str, CatalogE
         fixes = safeties.get(rule, set())
         mark = "[*]" if FixSafety.SAFE in fixes else "[-]" if FixSafety.UNSAFE in fixes else "   "
         entry = catalog.get(rule)
-        name = entry.name if entry is not None else BUILT_IN_NAMES.get(rule, "")
+        name = entry.name if entry is not None else ""
         lines.append(f"{count:>{width}}  {rule}  {mark} {name}".rstrip())
     return lines
 

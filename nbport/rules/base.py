@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from nbport.escapes import Escape
-from nbport.finding import Edit, Finding, Fix, FixSafety, MetadataEdit
+from nbport.finding import Edit, Finding, Fix, FixSafety, Location, MetadataEdit
 from nbport.rules.unit import UnitContext
 
 if TYPE_CHECKING:
@@ -152,6 +152,30 @@ class Rule:
                 end=spot.unit.location(spot.end),
                 unit=spot.unit.unit.index,
                 fix=self._fix(kept, metadata, safety),
+            )
+        )
+
+    def report_at(
+        self,
+        start: Location,
+        end: Location,
+        unit: int,
+        message: str,
+        *,
+        edits: Sequence[Edit] = (),
+        safety: FixSafety | None = None,
+    ) -> None:
+        """A finding at locations already worked out, in unit `unit` (edits of that unit's text):
+        for what is found in the text rather than in a unit's tree (suppression comments)."""
+        self._collect(
+            Finding(
+                rule=self.entry.id,
+                message=message,
+                path=self.document.path,
+                start=start,
+                end=end,
+                unit=unit,
+                fix=self._fix(edits, (), safety),
             )
         )
 
