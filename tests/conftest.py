@@ -85,6 +85,15 @@ def load_corpus_check() -> ModuleType:
     return module
 
 
+def load_tool(name: str) -> ModuleType:
+    """`tools/<name>.py`: tools/ is not a package (its scripts import each other, e.g. `pypi`, as
+    run from there), so it goes on the path and the module is imported once."""
+    tools = str(REPOSITORY / "tools")
+    if tools not in sys.path:
+        sys.path.insert(0, tools)
+    return importlib.import_module(name)
+
+
 def run_nbport(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None):
     """Run the real console entry point in a subprocess, as a user would."""
     environment = {key: value for key, value in os.environ.items() if key != "FORCE_COLOR"}
