@@ -174,6 +174,17 @@ TargetOption = Annotated[
         show_default=False,
     ),
 ]
+ColabRuntimeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--colab-runtime",
+        help=(
+            "The Colab runtime to judge against: latest (today's) or a past one a notebook can pin"
+            " (2025.07...). Default: the project's `colab-runtime`, else latest."
+        ),
+        show_default=False,
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -264,12 +275,14 @@ def _command_line(
     exclude: list[str] | None = None,
     extend_exclude: list[str] | None = None,
     respect_gitignore: bool | None = None,
+    colab_runtime: str | None = None,
 ) -> dict[str, object]:
     """The options that override configuration keys (None: not given), keyed as in the file."""
     return {
         "select": select or None,
         "ignore": ignore or None,
         "target": target,
+        "colab-runtime": colab_runtime,
         "exclude": tuple(exclude) if exclude else None,
         "extend-exclude": tuple(extend_exclude) if extend_exclude else None,
         "respect-gitignore": respect_gitignore,
@@ -381,6 +394,7 @@ def check(
     select: SelectOption = None,
     ignore: IgnoreOption = None,
     target: TargetOption = None,
+    colab_runtime: ColabRuntimeOption = None,
     output_format: OutputFormatOption = OutputFormat.text,
     statistics: StatisticsOption = False,
     exclude: ExcludeOption = None,
@@ -402,7 +416,9 @@ def check(
     from nbport.api import check_paths
 
     _check_format(output_format, statistics)
-    options = _command_line(select, ignore, target, exclude, extend_exclude, respect_gitignore)
+    options = _command_line(
+        select, ignore, target, exclude, extend_exclude, respect_gitignore, colab_runtime
+    )
     run = partial(
         check_paths,
         report_unused_suppressions=report_unused_suppressions,
@@ -427,6 +443,7 @@ def fix(
     select: SelectOption = None,
     ignore: IgnoreOption = None,
     target: TargetOption = None,
+    colab_runtime: ColabRuntimeOption = None,
     unsafe_fixes: Annotated[
         bool,
         typer.Option(
@@ -459,7 +476,9 @@ def fix(
     from nbport.api import fix_paths
 
     _check_format(output_format, statistics, diff)
-    options = _command_line(select, ignore, target, exclude, extend_exclude, respect_gitignore)
+    options = _command_line(
+        select, ignore, target, exclude, extend_exclude, respect_gitignore, colab_runtime
+    )
     run = partial(
         fix_paths,
         unsafe=unsafe_fixes,
@@ -496,6 +515,7 @@ def show_config(
     select: SelectOption = None,
     ignore: IgnoreOption = None,
     target: TargetOption = None,
+    colab_runtime: ColabRuntimeOption = None,
     exclude: ExcludeOption = None,
     extend_exclude: ExtendExcludeOption = None,
     respect_gitignore: RespectGitignoreOption = None,
@@ -508,7 +528,9 @@ def show_config(
     """
     from nbport.config import display_path
 
-    options = _command_line(select, ignore, target, exclude, extend_exclude, respect_gitignore)
+    options = _command_line(
+        select, ignore, target, exclude, extend_exclude, respect_gitignore, colab_runtime
+    )
     config = _configs([path], options).for_path(path)
     where = display_path(config.file) if config.file is not None else "no configuration file"
     typer.echo(f"# {display_path(path)}: {where}")

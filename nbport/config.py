@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from nbport.catalog import CatalogEntry, RuleOption, load_catalog, rule_options
 from nbport.rule import RuleSettings
+from nbport.runtime import DEFAULT_RUNTIME, runtime_names
 from nbport.selection import TARGET_CHOICES, SelectionError, select_rules, split_codes
 
 if sys.version_info >= (3, 11):
@@ -52,6 +53,7 @@ KEYS = (
     "ignore",
     "per-file-ignores",
     "target",
+    "colab-runtime",
     "exclude",
     "extend-exclude",
     "respect-gitignore",
@@ -86,6 +88,8 @@ class Config:
     ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     target: str = "colab"
+    #: The Colab runtime the rules judge against: `latest`, or a past one a notebook can pin.
+    colab_runtime: str = DEFAULT_RUNTIME
     exclude: tuple[str, ...] = ()
     #: The file's `extend-exclude`, then the command line's.
     extend_exclude: tuple[str, ...] = ()
@@ -110,8 +114,8 @@ class Config:
 
     @property
     def settings(self) -> RuleSettings:
-        """The rules' options, as the engine hands them to the rules."""
-        return RuleSettings(self.options)
+        """The rules' options and the Colab runtime, as the engine hands them to the rules."""
+        return RuleSettings(self.options, colab_runtime=self.colab_runtime)
 
     @cached_property
     def rules(self) -> tuple[CatalogEntry, ...]:
@@ -162,6 +166,7 @@ class Config:
             "ignore": list(self.ignore),
             "per-file-ignores": dict(self.per_file_ignores),
             "target": self.target,
+            "colab-runtime": self.colab_runtime,
             "exclude": list(self.exclude),
             "extend-exclude": list(self.extend_exclude),
             "respect-gitignore": self.respect_gitignore,
@@ -306,6 +311,11 @@ def effective_config(
                 continue
         elif key == "exclude":
             values[key] = tuple(value)
+        elif key == "colab-runtime":
+            problem = _runtime_problem(value)
+            if problem is not None:
+                raise ConfigError(f"nbport: error: --colab-runtime: {problem}")
+            values[key] = value
         else:
             values[key] = value
         sources[key] = COMMAND_LINE
@@ -315,6 +325,7 @@ def effective_config(
         ignore=values.get("ignore", ()),
         per_file_ignores=values.get("per-file-ignores", ()),
         target=str(values.get("target", "colab")).lower(),
+        colab_runtime=values.get("colab-runtime", DEFAULT_RUNTIME),
         exclude=values.get("exclude", ()),
         extend_exclude=values.get("extend-exclude", ()),
         command_line_extend_excludes=command_line_extend_excludes,
@@ -363,6 +374,11 @@ def _checked(shown: str, prefix: str, key: str, value: object) -> Any:
         return _codes(where, _strings(where, value))
     if key in ("exclude", "extend-exclude"):
         return _strings(where, value)
+    if key == "colab-runtime":
+        problem = _runtime_problem(value)
+        if problem is not None:
+            raise ConfigError(f"{where}: {problem}")
+        return value
     if key == "respect-gitignore":
         if not isinstance(value, bool):
             raise ConfigError(f"{where}: must be true or false")
@@ -381,6 +397,17 @@ def _checked(shown: str, prefix: str, key: str, value: object) -> Any:
     if not isinstance(value, str) or value.lower() not in TARGET_CHOICES:
         raise ConfigError(f"{where}: must be one of {', '.join(TARGET_CHOICES)}")
     return value.lower()
+
+
+def _runtime_problem(value: object) -> str | None:
+    """What is wrong with a `colab-runtime` value, or None. `latest` needs no table: only a run
+    that pins a past runtime reads the runtime table to check it."""
+    if value == DEFAULT_RUNTIME:
+        return None
+    known = runtime_names()
+    if not isinstance(value, str) or value not in known:
+        return f"must be one of {', '.join(known)}"
+    return None
 
 
 def _strings(where: str, value: object) -> tuple[str, ...]:

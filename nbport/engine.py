@@ -104,7 +104,14 @@ def check_document(
             cls = rule_class(entry)
             if issubclass(cls, base.Rule):
                 kernel_rule = cls()
-                kernel_rule.bind(entry, document, names, settings.options(entry), findings.append)
+                kernel_rule.bind(
+                    entry,
+                    document,
+                    names,
+                    settings.options(entry),
+                    findings.append,
+                    colab_runtime=settings.colab_runtime,
+                )
                 rules[entry.id] = kernel_rule if kernel_rule.begin_document() else None
             else:
                 rule = cls(entry, document, findings.append)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from nbport.documents.base import Document
 from nbport.finding import Edit, Finding, Fix, FixSafety, MetadataEdit
 from nbport.rules.unit import UnitContext
+from nbport.runtime import DEFAULT_RUNTIME, ColabRuntime, load_runtime
 
 if TYPE_CHECKING:
     from nbport.catalog import CatalogEntry
@@ -17,13 +18,21 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class RuleSettings:
-    """The project's values of the rules' options (`min-epochs = 5`), by option name.
+    """The project's values of the rules' options (`min-epochs = 5`), by option name, and the
+    Colab runtime the rules judge against (`colab-runtime`).
 
     An option the project does not set has the default its catalog entry declares, so callers
     that pass nothing see exactly the behaviour the catalog examples test.
     """
 
     values: Mapping[str, Any] = field(default_factory=dict)
+    #: A name of `nbport.runtime.runtime_names()`: `latest`, or a past runtime (`2025.07`).
+    colab_runtime: str = DEFAULT_RUNTIME
+
+    @property
+    def runtime(self) -> ColabRuntime:
+        """The Colab runtime, read from the shipped table on first use (not before)."""
+        return load_runtime(self.colab_runtime)
 
     def options(self, entry: CatalogEntry) -> Mapping[str, Any]:
         """Each option of `entry`'s rule with its value: the project's, else the default."""

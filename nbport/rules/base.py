@@ -2,7 +2,8 @@
 
 A rule is a class with no constructor arguments. The engine makes one per document and binds it
 (`bind`): `entry` (its catalog entry), `document`, `names` (the document's name resolver), `options`
-(its catalog options with the project's values). Then, for each unit whose text holds one of the
+(its catalog options with the project's values), and the name of the Colab runtime the project
+targets, whose table `runtime` reads on first use (`nbport.runtime.ColabRuntime`). Then, for each unit whose text holds one of the
 entry's triggers, the engine sets `unit` and calls, in order: `begin_unit`; `check_escape` for each
 IPython escape; one walk of the unit's CPython tree calling `visit_<Node>` before a node's children
 and `leave_<Node>` after them (`visit_Call`, `leave_FunctionDef`, the names of `ast`'s classes),
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from nbport.escapes import Escape
 from nbport.finding import Edit, Finding, Fix, FixSafety, Location, MetadataEdit
 from nbport.rules.unit import UnitContext
+from nbport.runtime import DEFAULT_RUNTIME, ColabRuntime, load_runtime
 
 if TYPE_CHECKING:
     from nbport.catalog import CatalogEntry
@@ -51,6 +53,8 @@ class Rule:
     document: Document
     names: NameResolver
     options: Mapping[str, Any]
+    #: The name of the Colab runtime the project targets (`colab-runtime`): `latest`, `2025.07`...
+    colab_runtime: str = DEFAULT_RUNTIME
     #: The unit being looked at (set by the engine before `begin_unit`).
     unit: UnitContext
     #: The innermost statement around the node being visited (None outside the walk).
@@ -63,6 +67,7 @@ class Rule:
         names: NameResolver,
         options: Mapping[str, Any],
         collect: Callable[[Finding], None],
+        colab_runtime: str = DEFAULT_RUNTIME,
     ) -> None:
         """Called by the engine once, right after making the rule."""
         self.entry = entry
@@ -70,6 +75,14 @@ class Rule:
         self.names = names
         self.options = options
         self._collect = collect
+        self.colab_runtime = colab_runtime
+
+    @property
+    def runtime(self) -> ColabRuntime:
+        """What Colab ships on the runtime the project targets: its Python, its packages
+        (`self.runtime.version_of("tensorflow")`). Read from the shipped table the first time a
+        rule asks, so that runs whose rules never ask do not pay for it."""
+        return load_runtime(self.colab_runtime)
 
     # --- Hooks -----------------------------------------------------------------------------------
 
