@@ -26,8 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nbport.catalog import CatalogEntry, RuleOption, load_catalog, rule_options
-from nbport.rule import RuleSettings
-from nbport.runtime import DEFAULT_RUNTIME, runtime_names
+from nbport.rule import DEFAULT_RUNTIME, RuleSettings
 from nbport.selection import TARGET_CHOICES, SelectionError, select_rules, split_codes
 
 if sys.version_info >= (3, 11):
@@ -404,6 +403,8 @@ def _runtime_problem(value: object) -> str | None:
     that pins a past runtime reads the runtime table to check it."""
     if value == DEFAULT_RUNTIME:
         return None
+    from nbport.runtime import runtime_names
+
     known = runtime_names()
     if not isinstance(value, str) or value not in known:
         return f"must be one of {', '.join(known)}"

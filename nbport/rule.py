@@ -9,11 +9,15 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from nbport.documents.base import Document
 from nbport.finding import Edit, Finding, Fix, FixSafety, MetadataEdit
 from nbport.rules.unit import UnitContext
-from nbport.runtime import DEFAULT_RUNTIME, ColabRuntime, load_runtime
 
 if TYPE_CHECKING:
     from nbport.catalog import CatalogEntry
     from nbport.escapes import Escape
+    from nbport.runtime import ColabRuntime
+
+#: `nbport.runtime.DEFAULT_RUNTIME`, spelled out: a run whose rules never ask for the runtime does
+#: not import `nbport.runtime` at all (tests check that the two agree).
+DEFAULT_RUNTIME = "latest"
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,8 @@ class RuleSettings:
     @property
     def runtime(self) -> ColabRuntime:
         """The Colab runtime, read from the shipped table on first use (not before)."""
+        from nbport.runtime import load_runtime
+
         return load_runtime(self.colab_runtime)
 
     def options(self, entry: CatalogEntry) -> Mapping[str, Any]:

@@ -112,26 +112,34 @@ def test_the_engine_binds_the_projects_runtime_into_kernel_rules(
     assert bound == ["2025.07", "latest"]
 
 
+def test_the_defaults_spelled_out_agree_with_the_runtime_module() -> None:
+    from nbport import rule, runtime
+    from nbport.config import Config
+
+    assert rule.DEFAULT_RUNTIME == base.DEFAULT_RUNTIME == runtime.DEFAULT_RUNTIME
+    assert Config().colab_runtime == RuleSettings().colab_runtime == runtime.DEFAULT_RUNTIME
+
+
 def test_a_rule_built_by_hand_gets_todays_runtime() -> None:
     rule = base.Rule()
     assert rule.colab_runtime == "latest"
     assert rule.runtime.describe("tensorflow") == "TensorFlow 2.20"
 
 
-def test_a_run_whose_rules_never_ask_reads_no_runtime_table(tmp_path: Path) -> None:
+def test_a_run_whose_rules_never_ask_does_not_import_the_runtime(tmp_path: Path) -> None:
     notebook = tmp_path / "a.ipynb"
     notebook.write_text(BAD_NOTEBOOK, encoding="utf-8")
     code = (
         "import sys\n"
         "from pathlib import Path\n"
         "from nbport.api import check_paths\n"
-        "from nbport import runtime\n"
         f"report = check_paths([Path({str(notebook)!r})], jobs=1)\n"
         "assert report.findings, 'the notebook has a finding'\n"
-        "print(runtime._runtime_table.cache_info().currsize, runtime._module_table.cache_info().currsize)\n"
+        "print('nbport.runtime' in sys.modules, 'nbport.wheel_index' in sys.modules)\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPOSITORY, check=False
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["0", "0"]
+    # Not even imported: start-up pays nothing for the tables.
+    assert result.stdout.split() == ["False", "False"]

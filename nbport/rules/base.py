@@ -24,12 +24,16 @@ from typing import TYPE_CHECKING, Any
 from nbport.escapes import Escape
 from nbport.finding import Edit, Finding, Fix, FixSafety, Location, MetadataEdit
 from nbport.rules.unit import UnitContext
-from nbport.runtime import DEFAULT_RUNTIME, ColabRuntime, load_runtime
 
 if TYPE_CHECKING:
     from nbport.catalog import CatalogEntry
     from nbport.documents.base import Document
     from nbport.rules.names import NameResolver
+    from nbport.runtime import ColabRuntime
+
+#: `nbport.runtime.DEFAULT_RUNTIME`, spelled out: a run whose rules never ask for the runtime does
+#: not import `nbport.runtime` at all (tests check that the two agree).
+DEFAULT_RUNTIME = "latest"
 
 #: What `report` and `spot` accept as a place.
 Node = ast.expr | ast.stmt | ast.alias | ast.keyword | ast.arg
@@ -82,6 +86,8 @@ class Rule:
         """What Colab ships on the runtime the project targets: its Python, its packages
         (`self.runtime.version_of("tensorflow")`). Read from the shipped table the first time a
         rule asks, so that runs whose rules never ask do not pay for it."""
+        from nbport.runtime import load_runtime
+
         return load_runtime(self.colab_runtime)
 
     # --- Hooks -----------------------------------------------------------------------------------
