@@ -9,6 +9,7 @@ KERNEL_MODULES = frozenset(
         "colab_metadata",
         "fixes",
         "names",
+        "pip",
         "shell",
         "strings",
         "tables",
