@@ -591,7 +591,8 @@ def url(
     URL (another host, no GitHub remote, not a notebook) gets one line `target: error: <why>` on
     stderr, and the others still print. Exit code 0 when every target gave a URL, 2 otherwise.
     """
-    from nbport.colab import BadgeFormat, colab_urls
+    from nbport.colab import BadgeFormat
+    from nbport.url_targets import colab_urls
 
     if reverse and form is not UrlFormat.url:
         raise typer.BadParameter(
