@@ -3,8 +3,8 @@
 Notebooks meant to run in several places guard their Colab code: `try: import google.colab` /
 `except ImportError:`, `if "google.colab" in sys.modules:`, a flag set from such a test
 (`IN_COLAB = ...`), or a test of the machine itself (`if os.name == "nt":`). `ColabGuards` answers
-"does this node (or this escape) run only there?" for NBP401 and NBP103. It reads a unit's tree
-once, when a rule first asks about it, so a rule's own `visit_If` needs no cooperation: a rule
+"does this node (or this escape) run only there?" for NBP401, NBP402 and NBP103. It reads a unit's
+tree once, when a rule first asks about it, so a rule's own `visit_If` needs no cooperation: a rule
 makes one `ColabGuards` per document and hands it each unit it looks at (`add_unit`), because a
 flag set in one of those units guards the later ones.
 
