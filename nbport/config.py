@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nbport.catalog import CatalogEntry, RuleOption, load_catalog, rule_options
-from nbport.rule import RuleSettings
 from nbport.selection import TARGET_CHOICES, SelectionError, select_rules, split_codes
+from nbport.settings import RuleSettings
 
 if sys.version_info >= (3, 11):
     import tomllib
