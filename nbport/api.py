@@ -18,9 +18,9 @@ from nbport.documents import document_from_cells
 from nbport.engine import check_document
 from nbport.fix_loop import FixOutcome, apply_fixes, fix_document, metadata_edits
 from nbport.results import CheckResult, FileReport, RunReport, SourceChange
-from nbport.rule import DEFAULT_SETTINGS, RuleSettings
 from nbport.run import FileTask, check_file, each_file, fix_file
 from nbport.selection import select_rules
+from nbport.settings import DEFAULT_SETTINGS, RuleSettings
 
 
 def rules_for(

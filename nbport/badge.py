@@ -6,8 +6,8 @@ An existing badge (Markdown or HTML, in any Markdown cell) is updated in place i
 its URL's bytes change. Markdown files are only checked: each Colab link into this repository must
 name a notebook that exists there.
 
-Where a notebook lives on GitHub comes from its clone (`colab.GitRepositories`): nothing here
-touches the network.
+Where a notebook lives on GitHub comes from its clone (`git_checkout.GitRepositories`): nothing
+here touches the network.
 """
 
 from __future__ import annotations
@@ -21,17 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from nbport.atomic_write import WriteError, write_back
-from nbport.colab import (
-    BadgeFormat,
-    Checkout,
-    ColabUrlError,
-    GitHubNotebook,
-    GitRepositories,
-    badge,
-    parse_url,
-)
+from nbport.colab import BadgeFormat, ColabUrlError, GitHubNotebook, badge, parse_url
 from nbport.documents.base import DocumentError
 from nbport.documents.notebook import NotebookDocument
+from nbport.git_checkout import Checkout, GitRepositories
 
 #: The cell id Colab gives the badge cell it adds (in the cell's metadata, and nbport also uses
 #: it as the nbformat 4.5 cell id when it is free).

@@ -1,25 +1,39 @@
-"""The `nbport` command line: parses options, calls `nbport.api`, prints, picks the exit code."""
+"""The `nbport` command line: parses options, calls `nbport.api`, prints, picks the exit code.
+
+The options the commands share are in `cli_options`. Each command imports the rest when it runs
+(`cli_config` to configure and run, `cli_output` to print the report), so that
+`nbport --version` loads only typer and the option types.
+"""
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from enum import Enum
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from nbport import __version__
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from nbport.config_resolver import ConfigResolver
-    from nbport.results import RunReport
+from nbport.cli_options import (
+    ColabRuntimeOption,
+    ExcludeOption,
+    ExtendExcludeOption,
+    IgnoreOption,
+    JobsOption,
+    OutputFormat,
+    OutputFormatOption,
+    PathsArgument,
+    RefOption,
+    RemoteOption,
+    RespectGitignoreOption,
+    SelectOption,
+    ShowSkippedOption,
+    StatisticsOption,
+    TargetOption,
+    UnusedSuppressionsOption,
+    UrlFormat,
+)
 
 app = typer.Typer(
     name="nbport",
@@ -36,155 +50,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-PathsArgument = Annotated[
-    list[Path] | None,
-    typer.Argument(
-        help="Notebooks (.ipynb), scripts (.py) or directories to search for them. Default: `.`",
-        show_default=False,
-        # typer checks that a named path is readable and stops the whole run with a usage error
-        # when one is not; nbport reports it as that path's `error:` line and checks the others.
-        readable=False,
-    ),
-]
-SelectOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--select",
-        help="Only these rules: ids (NBP001), prefixes (NBP1) or names (shell-cd); comma-separated or repeated.",
-        show_default=False,
-    ),
-]
-IgnoreOption = Annotated[
-    list[str] | None,
-    typer.Option("--ignore", help="Skip these rules (same forms as --select).", show_default=False),
-]
-RemoteOption = Annotated[
-    str | None,
-    typer.Option(
-        "--remote",
-        help=(
-            "For local paths: the git remote whose GitHub repository to link to (default:"
-            " origin), or its URL, or OWNER/REPO."
-        ),
-        show_default=False,
-    ),
-]
-RefOption = Annotated[
-    str | None,
-    typer.Option(
-        "--ref",
-        help=(
-            "For local paths: the branch, tag or commit to link to (default: the checked-out"
-            " branch; needed when HEAD is detached)."
-        ),
-        show_default=False,
-    ),
-]
-
-
-class OutputFormat(str, Enum):
-    """`--output-format`: for people, for scripts, for code scanning, for GitHub annotations."""
-
-    text = "text"
-    json = "json"
-    sarif = "sarif"
-    github = "github"
-
-
-OutputFormatOption = Annotated[
-    OutputFormat,
-    typer.Option(
-        "--output-format",
-        help=(
-            "text (one line per finding), json (see README), sarif (SARIF 2.1.0 for code"
-            " scanning) or github (workflow commands that annotate a pull request)."
-        ),
-        case_sensitive=False,
-    ),
-]
-ExcludeOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--exclude",
-        help=(
-            "Skip files and folders matching these globs (gitignore syntax, relative to the"
-            " current folder) while walking; replaces the project's `exclude`. Files named on"
-            " the command line are always checked."
-        ),
-        show_default=False,
-    ),
-]
-ExtendExcludeOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--extend-exclude",
-        help="Skip these globs too, on top of `exclude`.",
-        show_default=False,
-    ),
-]
-RespectGitignoreOption = Annotated[
-    bool | None,
-    typer.Option(
-        "--respect-gitignore/--no-respect-gitignore",
-        help="Skip what .gitignore files ignore while walking folders. Default: the project's `respect-gitignore`, else yes.",
-        show_default=False,
-    ),
-]
-JobsOption = Annotated[
-    int | None,
-    typer.Option(
-        "--jobs",
-        "-j",
-        min=1,
-        help="Check files in this many processes (large runs only). Default: the machine's cores.",
-        show_default=False,
-    ),
-]
-StatisticsOption = Annotated[
-    bool,
-    typer.Option(
-        "--statistics",
-        help="Print a count per rule instead of one line per finding (text output).",
-    ),
-]
-ShowSkippedOption = Annotated[
-    bool,
-    typer.Option(
-        "--show-skipped",
-        help="List each skipped file (a notebook in another language), one line each (text output).",
-    ),
-]
-UnusedSuppressionsOption = Annotated[
-    bool,
-    typer.Option(
-        "--report-unused-suppressions",
-        help="Report `# nbport: ignore` comments, nbport-ignore tags and ignore-file lines that silence nothing (NBP000).",
-    ),
-]
-TargetOption = Annotated[
-    str | None,
-    typer.Option(
-        "--target",
-        help=(
-            "Where the code is going: colab (laptop → Colab), local (Colab → laptop, server, CI) or"
-            " both. Default: the project's `target`, else colab."
-        ),
-        case_sensitive=False,
-        show_default=False,
-    ),
-]
-ColabRuntimeOption = Annotated[
-    str | None,
-    typer.Option(
-        "--colab-runtime",
-        help=(
-            "The Colab runtime to judge against: latest (today's) or a past one a notebook can pin"
-            " (2025.07...). Default: the project's `colab-runtime`, else latest."
-        ),
-        show_default=False,
-    ),
-]
 
 
 def _version(value: bool) -> None:
@@ -203,189 +68,6 @@ def _root(
     ] = False,
 ) -> None:
     """Portable notebooks for Google Colab."""
-
-
-def _use_color(stream: object) -> bool:
-    """Colour only on a terminal that can show it. `NO_COLOR` (https://no-color.org) turns it off;
-    `FORCE_COLOR` turns it on, except `FORCE_COLOR=0` (or `false`), which turns it off; `TERM=dumb`
-    turns it off unless forced."""
-    if os.environ.get("NO_COLOR"):
-        return False
-    force = os.environ.get("FORCE_COLOR", "")
-    if force:
-        return force.strip().lower() not in ("0", "false", "no", "off")
-    if os.environ.get("TERM") == "dumb":
-        return False
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
-
-
-def _styler(color: bool) -> Callable[..., str]:
-    """`typer.style` on a terminal, else a pass-through with the same signature."""
-    from nbport.report.text import plain
-
-    return typer.style if color else plain
-
-
-def _configs(paths: list[Path], command_line: dict[str, object]) -> ConfigResolver:
-    """The resolver giving each file its nearest configuration with `command_line` on top, with
-    the configurations of `paths` already read, so that a mistake in them or in an option is
-    reported before anything runs (`_config_errors`). A prefix of `--select` that selects only
-    another target's rules, beside others that run, gets a warning line."""
-    from nbport.catalog import load_catalog
-    from nbport.config_resolver import ConfigResolver
-    from nbport.selection import other_target_notes
-
-    resolver = ConfigResolver(command_line)
-    notes: dict[str, None] = {}
-    with _config_errors():
-        for path in paths:
-            config = resolver.for_path(path)
-            config.rules  # noqa: B018 - resolves the selection now, so a bad option fails first
-            selected = (*(config.select or ()), *config.extend_select)
-            notes.update(dict.fromkeys(other_target_notes(load_catalog(), selected, config.target)))
-    for note in notes:
-        typer.echo(f"nbport: warning: {note}", err=True)
-    return resolver
-
-
-@contextmanager
-def _config_errors() -> Iterator[None]:
-    """A bad configuration file is one line and exit code 2; a bad option is a usage error."""
-    from nbport.catalog import CatalogError
-    from nbport.config import ConfigError
-    from nbport.selection import SelectionError
-
-    try:
-        yield
-    except ConfigError as error:
-        typer.echo(str(error), err=True)
-        raise typer.Exit(2) from None
-    except SelectionError as error:
-        raise typer.BadParameter(str(error), param_hint="--select/--ignore/--target") from None
-    except CatalogError as error:
-        typer.echo(f"nbport: error: rule catalog: {error}", err=True)
-        raise typer.Exit(2) from None
-
-
-def _command_line(
-    select: list[str] | None,
-    ignore: list[str] | None,
-    target: str | None,
-    exclude: list[str] | None = None,
-    extend_exclude: list[str] | None = None,
-    respect_gitignore: bool | None = None,
-    colab_runtime: str | None = None,
-) -> dict[str, object]:
-    """The options that override configuration keys (None: not given), keyed as in the file."""
-    return {
-        "select": select or None,
-        "ignore": ignore or None,
-        "target": target,
-        "colab-runtime": colab_runtime,
-        "exclude": tuple(exclude) if exclude else None,
-        "extend-exclude": tuple(extend_exclude) if extend_exclude else None,
-        "respect-gitignore": respect_gitignore,
-    }
-
-
-def _run_configured(
-    paths: list[Path] | None,
-    command_line: dict[str, object],
-    jobs: int | None,
-    run: Callable[..., RunReport],
-) -> RunReport:
-    """One report over `paths` (default `.`), each file checked with its nearest configuration.
-
-    `run(paths, config=..., jobs=..., progress=...)` gets a `ConfigResolver`, the worker count
-    (default: the cores) and a progress bar only on a terminal. A broken configuration file met
-    in a walk ends the run like one above the named paths: one line, exit code 2, nothing checked
-    or written (its settings are unknown, and checking those files with others' would report or
-    fix what it may turn off).
-    """
-    from nbport.file_pool import default_jobs
-
-    named = paths or [Path(".")]
-    resolver = _configs(named, command_line)
-    workers = jobs or default_jobs()
-    progress = sys.stderr.isatty() and not os.environ.get("CI")
-    with _config_errors():
-        return run(named, config=resolver, jobs=workers, progress=progress)
-
-
-def _check_format(output_format: OutputFormat, statistics: bool, diff: bool = False) -> None:
-    if output_format is OutputFormat.text:
-        return
-    if statistics:
-        raise typer.BadParameter(
-            "--statistics is a text report; drop it or use --output-format text",
-            param_hint="--statistics",
-        )
-    if diff:
-        raise typer.BadParameter(
-            "--diff prints a text diff; drop it or use --output-format text",
-            param_hint="--diff",
-        )
-
-
-def _print_report(
-    report: RunReport,
-    output_format: OutputFormat,
-    *,
-    statistics: bool = False,
-    show_skipped: bool = False,
-    fixing: bool,
-    unsafe: bool,
-    dry_run: bool,
-) -> None:
-    if output_format is not OutputFormat.text:
-        typer.echo(_machine_report(report, output_format), nl=False)
-        return
-    from nbport.report.text import (
-        error_line,
-        finding_line,
-        skipped_line,
-        statistics_lines,
-        summary_lines,
-    )
-
-    out_color, err_color = _use_color(sys.stdout), _use_color(sys.stderr)
-    out_style, err_style = _styler(out_color), _styler(err_color)
-    for file in report.files:
-        if show_skipped and file.skipped is not None:
-            typer.echo(skipped_line(file, out_style), color=out_color)
-        for error in file.errors:
-            typer.echo(error_line(error, err_style), err=True, color=err_color)
-        if not statistics:
-            for finding in file.findings:
-                typer.echo(finding_line(finding, out_style), color=out_color)
-    if statistics:
-        from nbport.catalog import load_catalog
-
-        for line in statistics_lines(report.findings, load_catalog()):
-            typer.echo(line)
-    for line in summary_lines(report, fixing=fixing, unsafe=unsafe, dry_run=dry_run):
-        typer.echo(line)
-
-
-def _maps_file_lines(output_format: OutputFormat) -> bool:
-    """SARIF and GitHub annotations point at notebook findings by the `.ipynb` file's lines."""
-    return output_format in (OutputFormat.sarif, OutputFormat.github)
-
-
-def _machine_report(report: RunReport, output_format: OutputFormat) -> str:
-    if output_format is OutputFormat.json:
-        from nbport.report import json_format
-
-        return json_format.render(report)
-    if output_format is OutputFormat.sarif:
-        from nbport.catalog import load_catalog
-        from nbport.report import sarif
-
-        return sarif.render(report, load_catalog())
-    from nbport.report import github
-
-    return github.render(report)
 
 
 @app.command()
@@ -414,18 +96,20 @@ def check(
     format); skipped files change none of them.
     """
     from nbport.api import check_paths
+    from nbport.cli_config import option_overrides, run_configured
+    from nbport.cli_output import check_format, maps_file_lines, print_report
 
-    _check_format(output_format, statistics)
-    options = _command_line(
+    check_format(output_format, statistics)
+    options = option_overrides(
         select, ignore, target, exclude, extend_exclude, respect_gitignore, colab_runtime
     )
     run = partial(
         check_paths,
         report_unused_suppressions=report_unused_suppressions,
-        file_lines=_maps_file_lines(output_format),
+        file_lines=maps_file_lines(output_format),
     )
-    report = _run_configured(paths, options, jobs, run)
-    _print_report(
+    report = run_configured(paths, options, jobs, run)
+    print_report(
         report,
         output_format,
         statistics=statistics,
@@ -474,9 +158,11 @@ def fix(
     --diff: or changes would be made), 2 on unreadable files.
     """
     from nbport.api import fix_paths
+    from nbport.cli_config import option_overrides, run_configured
+    from nbport.cli_output import check_format, maps_file_lines, print_report
 
-    _check_format(output_format, statistics, diff)
-    options = _command_line(
+    check_format(output_format, statistics, diff)
+    options = option_overrides(
         select, ignore, target, exclude, extend_exclude, respect_gitignore, colab_runtime
     )
     run = partial(
@@ -484,14 +170,14 @@ def fix(
         unsafe=unsafe_fixes,
         write=not diff,
         report_unused_suppressions=report_unused_suppressions,
-        file_lines=_maps_file_lines(output_format),
+        file_lines=maps_file_lines(output_format),
     )
-    report = _run_configured(paths, options, jobs, run)
+    report = run_configured(paths, options, jobs, run)
     if diff:
         from nbport.report.diff import unified_diff
 
         typer.echo(unified_diff(report.changes), nl=False)
-    _print_report(
+    print_report(
         report,
         output_format,
         statistics=statistics,
@@ -526,12 +212,13 @@ def show_config(
     nearest, walking up from PATH), or from the command line, which wins. The last line lists the
     rules that run. Exit code 0, or 2 when the configuration file has a mistake.
     """
+    from nbport.cli_config import config_resolver, option_overrides
     from nbport.config import display_path
 
-    options = _command_line(
+    options = option_overrides(
         select, ignore, target, exclude, extend_exclude, respect_gitignore, colab_runtime
     )
-    config = _configs([path], options).for_path(path)
+    config = config_resolver([path], options).for_path(path)
     where = display_path(config.file) if config.file is not None else "no configuration file"
     typer.echo(f"# {display_path(path)}: {where}")
     for line in config.describe():
@@ -570,14 +257,6 @@ def rules(
     raise typer.BadParameter(f"no rule {wanted!r}; `nbport rules` lists them", param_hint="RULE")
 
 
-class UrlFormat(str, Enum):
-    """`nbport url --format`: a bare URL or an "Open In Colab" badge."""
-
-    url = "url"
-    markdown = "markdown"
-    html = "html"
-
-
 @app.command()
 def url(
     targets: Annotated[
@@ -613,7 +292,8 @@ def url(
     URL (another host, no GitHub remote, not a notebook) gets one line `target: error: <why>` on
     stderr, and the others still print. Exit code 0 when every target gave a URL, 2 otherwise.
     """
-    from nbport.colab import BadgeFormat, colab_urls
+    from nbport.colab import BadgeFormat
+    from nbport.url_targets import colab_urls
 
     if reverse and form is not UrlFormat.url:
         raise typer.BadParameter(

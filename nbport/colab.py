@@ -1,12 +1,11 @@
-"""Colab URLs and "Open In Colab" badges for notebooks on GitHub, in gists, or in a local git clone.
+"""Colab and GitHub URLs of notebooks on GitHub or in gists, and "Open In Colab" badges.
 
 Nothing here touches the network. A URL is rewritten by its shape: Colab opens
 `https://github.com/<owner>/<repo>/blob/<ref>/<path>` as
 `https://colab.research.google.com/github/<owner>/<repo>/blob/<ref>/<path>`, and a gist
 `https://gist.github.com/<owner>/<id>` as `https://colab.research.google.com/gist/<owner>/<id>`.
-A local path is placed on GitHub by asking the clone's own `git` for the repository root, the
-remote's URL and the checked-out branch (`git` applies `insteadOf` rewrites, worktrees and
-submodules the way the user's pushes see them, which reading `.git/config` by hand would not).
+A git remote's URL names its GitHub repository the same way (`parse_remote`); asking a local clone
+for its remote is `nbport.git_checkout`'s business.
 
 Paths are percent-encoded exactly once: each segment of a URL given on the command line is decoded
 first, so `a%20b.ipynb` and `a b.ipynb` both become `a%20b.ipynb`, and a Japanese or Korean file
@@ -16,10 +15,8 @@ name becomes the UTF-8 escapes GitHub itself uses.
 from __future__ import annotations
 
 import html
-import os
 import re
-import subprocess
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -33,7 +30,7 @@ BADGE_ALT = "Open In Colab"
 # Characters left as they are in a path segment: RFC 3986 `pchar` without `(` and `)`, which end
 # a Markdown link early, and without `/`, so that an encoded slash stays one segment.
 _SEGMENT_SAFE = "!$&'*+,;=:@"
-_NOTEBOOK_SUFFIX = ".ipynb"
+NOTEBOOK_SUFFIX = ".ipynb"
 _GITHUB_HOSTS = frozenset({"github.com", "www.github.com"})
 _RAW_HOSTS = frozenset({"raw.githubusercontent.com", "raw.github.com"})
 _GIST_HOSTS = frozenset({"gist.github.com"})
@@ -225,12 +222,13 @@ def _notebook_path(ref_and_path: tuple[str, ...], what: str) -> tuple[str, ...]:
     """`ref_and_path` if it names a `.ipynb` file below a ref, else raise."""
     if len(ref_and_path) < 2:
         raise ColabUrlError(f"{what} names no file; {_USAGE}")
-    if not ref_and_path[-1].lower().endswith(_NOTEBOOK_SUFFIX):
-        raise ColabUrlError(f"{_not_a_notebook(ref_and_path[-1])}")
+    if not ref_and_path[-1].lower().endswith(NOTEBOOK_SUFFIX):
+        raise ColabUrlError(f"{not_a_notebook(ref_and_path[-1])}")
     return ref_and_path
 
 
-def _not_a_notebook(name: str) -> str:
+def not_a_notebook(name: str) -> str:
+    """Why a file called `name` has no Colab URL: Colab opens only `.ipynb` files."""
     if name.lower().endswith(".py"):
         return "not a notebook: Colab opens .ipynb files (`nbport convert` turns a script into one)"
     return "not a notebook: Colab opens .ipynb files"
@@ -268,8 +266,8 @@ def _gist(owner: str, gist_id: str, filename: str | None) -> GistNotebook:
             f"not a gist URL ({gist_id!r} is not a gist id); a gist URL looks like"
             " https://gist.github.com/OWNER/ID"
         )
-    if filename is not None and not filename.lower().endswith(_NOTEBOOK_SUFFIX):
-        raise ColabUrlError(_not_a_notebook(filename))
+    if filename is not None and not filename.lower().endswith(NOTEBOOK_SUFFIX):
+        raise ColabUrlError(not_a_notebook(filename))
     return GistNotebook(owner, gist_id, filename)
 
 
@@ -303,7 +301,7 @@ def _colab_page(segments: tuple[str, ...]) -> NotebookLocation:
         return _gist(segments[1], segments[2], filename)
     if kind == "drive" and len(segments) == 2:
         return ColabOnlyNotebook(segments)
-    if kind == "notebooks" and len(segments) >= 2 and segments[-1].endswith(_NOTEBOOK_SUFFIX):
+    if kind == "notebooks" and len(segments) >= 2 and segments[-1].endswith(NOTEBOOK_SUFFIX):
         return ColabOnlyNotebook(segments)
     raise ColabUrlError(
         "not a Colab notebook URL (expected colab.research.google.com/github/..., /gist/... or"
@@ -359,273 +357,21 @@ def parse_remote(remote: str) -> tuple[str, str]:
     return parts_of_path[0], _strip_git(parts_of_path[1])
 
 
-# --- Local clones ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Checkout:
-    """Where a local clone lives on GitHub."""
-
-    root: Path
-    owner: str
-    repo: str
-    ref: str
-
-    def notebook(self, path: Path) -> GitHubNotebook:
-        """The GitHub location of `path`, a file inside this clone."""
-        try:
-            relative = _real(path).relative_to(self.root)
-        except ValueError:
-            raise ColabUrlError(
-                f"a symbolic link leads out of the clone at {self.root}, so it is not on GitHub"
-            ) from None
-        return GitHubNotebook(self.owner, self.repo, (*self.ref.split("/"), *relative.parts))
-
-
-def _real(path: Path) -> Path:
-    """`path` with its directories' symbolic links resolved, but not the file's own: GitHub shows
-    a link as the link, not as the file it points to."""
-    return Path(os.path.realpath(path.parent if path.name else path), path.name)
-
-
-class GitRepositories:
-    """Asks `git` where local files live on GitHub, once per clone."""
-
-    def __init__(self, *, remote: str | None = None, ref: str | None = None) -> None:
-        """`remote`: a remote's name or URL, or OWNER/REPO (default `origin`); `ref`: the branch,
-        tag or commit to link to (default: the checked-out branch)."""
-        self.remote = remote
-        self.ref = ref
-        self._roots: dict[Path, Path] = {}
-        self._checkouts: dict[Path, Checkout] = {}
-
-    def checkout(self, directory: Path) -> Checkout:
-        """The clone `directory` is in; raises `ColabUrlError`."""
-        directory = Path(os.path.realpath(directory))
-        root = self._roots.get(directory)
-        if root is None:
-            output = _git_output(directory, "rev-parse", "--show-toplevel")
-            root = Path(os.path.realpath(output.rstrip("\n")))
-            self._roots[directory] = root
-        known = self._checkouts.get(root)
-        if known is None:
-            known = self._read_checkout(root)
-            self._checkouts[root] = known
-        return known
-
-    def _read_checkout(self, root: Path) -> Checkout:
-        remote_name, (owner, repo) = self._remote(root)
-        ref = self.ref or _current_branch(root, remote_name)
-        return Checkout(root, owner, repo, ref)
-
-    def _remote(self, root: Path) -> tuple[str | None, tuple[str, str]]:
-        """The remote's name (None when given as a URL) and its (owner, repository)."""
-        names = _git_output(root, "remote").split()
-        wanted = self.remote or "origin"
-        if wanted in names:
-            url = _git_output(root, "remote", "get-url", wanted).strip()
-            try:
-                return wanted, parse_remote(url)
-            except ColabUrlError as error:
-                raise ColabUrlError(f"remote {wanted!r}: {error}") from None
-        if self.remote is not None and ("/" in wanted or ":" in wanted):
-            return None, parse_remote(wanted)
-        have = f"this clone has {', '.join(names)}" if names else "this clone has no remotes"
-        raise ColabUrlError(
-            f"no remote named {wanted!r} ({have}); pick one with --remote NAME, or name the"
-            " repository with --remote OWNER/REPO"
-        )
-
-    def notebooks(self, directory: Path) -> list[Path]:
-        """The notebooks under `directory` that git tracks or would add (`.gitignore` honoured),
-        sorted; checkpoints, virtual environments and the like are left out."""
-        return self.files(directory, (_NOTEBOOK_SUFFIX,))
-
-    def files(self, directory: Path, suffixes: Sequence[str]) -> list[Path]:
-        """`notebooks`, for files whose names end with any of `suffixes` (lower case)."""
-        from nbport.discovery import SKIPPED_DIRECTORIES
-
-        output = _git_output(
-            directory, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."
-        )
-        found = set()
-        for name in output.split("\0"):
-            path = directory / name
-            if (
-                name.lower().endswith(tuple(suffixes))
-                and not SKIPPED_DIRECTORIES.intersection(Path(name).parts[:-1])
-                and path.is_file()  # a tracked file deleted from the working tree is left out
-            ):
-                found.add(path)
-        return sorted(found)
-
-    def exists_at(self, root: Path, ref: str, path: str) -> bool:
-        """Whether `path` (from the root of the clone at `root`) is a file at `ref`, as the
-        clone's own objects know it (a local branch, tag or commit, or the remote's branch as last
-        fetched); nothing is fetched."""
-        remote = self.remote if self.remote and "/" not in self.remote else "origin"
-        for name in (ref, f"{remote}/{ref}"):
-            if _git(root, "cat-file", "-e", f"{name}:{path}").returncode == 0:
-                return True
-        return False
-
-    def is_ignored(self, path: Path) -> bool:
-        """Whether git ignores `path` (an untracked file matching `.gitignore`)."""
-        result = _git(path.parent, "check-ignore", "-q", "--", path.name)
-        return result.returncode == 0
-
-
-def _current_branch(root: Path, remote_name: str | None) -> str:
-    """The checked-out branch, as the remote knows it when it is the branch's upstream."""
-    result = _git(root, "symbolic-ref", "--quiet", "--short", "HEAD")
-    if result.returncode != 0:
-        raise ColabUrlError(
-            "HEAD is detached (no branch is checked out); name the branch, tag or commit to link"
-            " to with --ref"
-        )
-    branch = os.fsdecode(result.stdout).strip()
-    if remote_name is not None:
-        # A local `dev` that tracks `origin/develop` is `develop` on GitHub.
-        upstream_remote = _git(root, "config", "--get", f"branch.{branch}.remote")
-        upstream_ref = _git(root, "config", "--get", f"branch.{branch}.merge")
-        merge = os.fsdecode(upstream_ref.stdout).strip()
-        if (
-            os.fsdecode(upstream_remote.stdout).strip() == remote_name
-            and upstream_ref.returncode == 0
-            and merge.startswith("refs/heads/")
-        ):
-            return merge[len("refs/heads/") :]
-    return branch
-
-
-def _git(directory: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
-    """Run `git -C directory args...`; raises `ColabUrlError` if git is not installed."""
-    environment = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
-    try:
-        return subprocess.run(
-            ["git", "-C", os.fspath(directory), *args],
-            capture_output=True,
-            env=environment,
-            check=False,
-            timeout=60,
-        )
-    except FileNotFoundError:
-        raise ColabUrlError(
-            "git is not installed, so nbport cannot tell where this file is on GitHub; give its"
-            " GitHub URL instead"
-        ) from None
-
-
-def _git_output(directory: Path, *args: str) -> str:
-    """The output of a git command that must succeed; its first error line otherwise."""
-    result = _git(directory, *args)
-    if result.returncode == 0:
-        return os.fsdecode(result.stdout)
-    message = os.fsdecode(result.stderr).strip().splitlines()
-    first = message[0] if message else f"git {args[0]} failed"
-    if "not a git repository" in first:
-        raise ColabUrlError(
-            "not inside a git clone, so nbport cannot tell where it is on GitHub; give its"
-            " GitHub URL instead"
-        )
-    first = first.removeprefix("fatal: ").removeprefix("error: ")
-    raise ColabUrlError(f"git: {first}")
-
-
-# --- Targets -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class UrlLine:
-    """One line of `nbport url`'s output: the text for a notebook, or why a target has none."""
-
-    #: The target as given, or a notebook found in a directory target.
-    target: str
-    text: str | None = None
-    error: str | None = None
-
-
-def colab_urls(
-    targets: Sequence[str],
-    *,
-    form: BadgeFormat = BadgeFormat.URL,
-    reverse: bool = False,
-    remote: str | None = None,
-    ref: str | None = None,
-) -> Iterator[UrlLine]:
-    """One `UrlLine` per target, in order; a directory gives one per notebook in it, sorted.
-
-    `form` picks a bare URL or a badge; `reverse` gives GitHub URLs instead of Colab ones;
-    `remote` and `ref` are those of `GitRepositories`, for local paths.
-    """
-    repositories = GitRepositories(remote=remote, ref=ref)
-
-    def line(target: str, location: NotebookLocation) -> UrlLine:
-        try:
-            url = location.github_url if reverse else location.colab_url
-        except ColabUrlError as error:
-            return UrlLine(target, error=str(error))
-        return UrlLine(target, text=badge(url, form))
-
-    for target in targets:
-        try:
-            if looks_like_url(target):
-                yield line(target, parse_url(target))
-                continue
-            for path, location in _local(Path(target), repositories):
-                if isinstance(location, ColabUrlError):
-                    yield UrlLine(str(path), error=str(location))
-                else:
-                    yield line(str(path), location)
-        except ColabUrlError as error:
-            yield UrlLine(target, error=str(error))
-
-
-def _local(
-    path: Path, repositories: GitRepositories
-) -> Iterator[tuple[Path, GitHubNotebook | ColabUrlError]]:
-    """Each notebook `path` names, with its place on GitHub or why it has none.
-
-    Raises `ColabUrlError` when `path` as a whole cannot give any URL.
-    """
-    if path.is_dir():
-        checkout = repositories.checkout(path)
-        notebooks = repositories.notebooks(path)
-        if not notebooks:
-            raise ColabUrlError("no notebooks (.ipynb) in this directory that git would track")
-        for notebook in notebooks:
-            try:
-                yield notebook, checkout.notebook(notebook)
-            except ColabUrlError as error:
-                yield notebook, error
-        return
-    if not path.exists():
-        raise ColabUrlError("no such file or directory, and not a GitHub, gist or Colab URL")
-    if not path.name.lower().endswith(_NOTEBOOK_SUFFIX):
-        raise ColabUrlError(_not_a_notebook(path.name))
-    checkout = repositories.checkout(path.parent)
-    if repositories.is_ignored(path):
-        raise ColabUrlError("git ignores this file (.gitignore), so it is not on GitHub")
-    yield path, checkout.notebook(path)
-
-
 __all__ = [
     "BADGE_ALT",
     "BADGE_IMAGE",
     "COLAB_HOST",
+    "NOTEBOOK_SUFFIX",
     "BadgeFormat",
-    "Checkout",
     "ColabOnlyNotebook",
     "ColabUrlError",
     "GistNotebook",
     "GitHubNotebook",
-    "GitRepositories",
     "NotebookLocation",
-    "UrlLine",
     "badge",
-    "colab_urls",
     "encode_segment",
     "looks_like_url",
+    "not_a_notebook",
     "parse_remote",
     "parse_url",
 ]

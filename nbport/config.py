@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nbport.catalog import CatalogEntry, RuleOption, load_catalog, rule_options
-from nbport.rule import DEFAULT_RUNTIME, RuleSettings
 from nbport.selection import TARGET_CHOICES, SelectionError, select_rules, split_codes
+from nbport.settings import DEFAULT_RUNTIME, RuleSettings
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -113,7 +113,7 @@ class Config:
 
     @property
     def settings(self) -> RuleSettings:
-        """The rules' options and the Colab runtime, as the engine hands them to the rules."""
+        """The rules' options, as the engine hands them to the rules."""
         return RuleSettings(self.options, colab_runtime=self.colab_runtime)
 
     @cached_property

@@ -4,10 +4,9 @@ For each unit: the rules' triggers (substrings, each looked for once in the whol
 then the rules' document and trigger patterns); the IPython escapes (with a fast path for cells that
 have none); CPython's own parser checks that the masked cell is Python 3, so that no cell is passed
 as clean unread. A unit that no rule looks at is only checked (a symbol table costs less than an
-`ast` tree); for the others the `ast` tree is built once and handed to every rule, those that read
-`ast` (`nbport.ast_rule`) and the engine itself, which uses it to give libcst only the statements
-the libcst rules need (`nbport.statement_filter`): one libcst parse per unit at most, and only when
-a rule needs the concrete syntax tree.
+`ast` tree), unless it may import something the name resolver must learn; for the others the `ast`
+tree is built once and walked once for every rule that looks at it (`nbport.walk`). Suppressions
+are found from the engine's own scans and applied in the same pass; NBP000 judges them last.
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ import symtable
 import warnings
 from collections.abc import Sequence
 from functools import cache
-from typing import TYPE_CHECKING
 
 from nbport.catalog import CatalogEntry, load_catalog
 from nbport.documents.base import Document, Unit
@@ -33,52 +31,36 @@ from nbport.escapes import (
 )
 from nbport.finding import FileError, Finding
 from nbport.results import CheckResult
-from nbport.rule import DEFAULT_SETTINGS, Rule, RuleSettings
-from nbport.rules import base
+from nbport.rules.base import Rule
 from nbport.rules.names import NameResolver
 from nbport.rules.unit import UnitContext
 from nbport.rules.unused_suppression import UnusedSuppressionRule
-from nbport.statement_filter import keep_statements
+from nbport.settings import DEFAULT_SETTINGS, RuleSettings
 from nbport.suppressions import MARKER, UNUSED_SUPPRESSION, find_suppressions, silence
-from nbport.walk import learn_bindings, walk
-
-if TYPE_CHECKING:
-    from nbport.syntax_rule import SyntaxRule
+from nbport.walk import learn_bindings, walk, walks
 
 _PARSE_ONLY = ast.PyCF_ONLY_AST
 
 
-def rule_class(entry: CatalogEntry) -> type[Rule] | type[base.Rule]:
-    """The class implementing `entry`, imported on first use (syntax rules pull in libcst)."""
+def rule_class(entry: CatalogEntry) -> type[Rule]:
+    """The class implementing `entry`: the one rule of the module named after it
+    (`shell-cd` → `nbport.rules.shell_cd`), imported on first use."""
     # Cached by name: hashing a whole entry (its examples too) on every call costs more than this.
-    return _rule_class(entry.name, entry.id)
+    return _rule_class(entry.name)
 
 
 @cache
-def _rule_class(name: str, rule_id: str) -> type[Rule] | type[base.Rule]:
+def _rule_class(name: str) -> type[Rule]:
     module_name = f"nbport.rules.{name.replace('-', '_')}"
-    if importlib.util.find_spec(module_name) is not None:
-        module = importlib.import_module(module_name)
-        kernel_rules = [
-            value
-            for value in vars(module).values()
-            if isinstance(value, type)
-            and issubclass(value, base.Rule)
-            and value.__module__ == module_name
-        ]
-        if len(kernel_rules) != 1:
-            raise LookupError(f"{module_name} must define one rule, not {len(kernel_rules)}")
-        return kernel_rules[0]
-    module_name = f"nbport.checks.{name.replace('-', '_')}"
     module = importlib.import_module(module_name)
-    for value in vars(module).values():
-        if (
-            isinstance(value, type)
-            and issubclass(value, Rule)
-            and getattr(value, "id", None) == rule_id
-        ):
-            return value
-    raise LookupError(f"{module_name} defines no rule with id {rule_id}")
+    found = [
+        value
+        for value in vars(module).values()
+        if isinstance(value, type) and issubclass(value, Rule) and value.__module__ == module_name
+    ]
+    if len(found) != 1:
+        raise LookupError(f"{module_name} must define one rule, not {len(found)}")
+    return found[0]
 
 
 def check_document(
@@ -96,27 +78,21 @@ def check_document(
     #: The scans of the units that hold a suppression comment, for `nbport.suppressions`.
     suppression_scans: dict[int, ScannedUnit] = {}
     errors: list[FileError] = []
-    rules: dict[str, Rule | base.Rule | None] = {}
+    rules: dict[str, Rule | None] = {}
     names = NameResolver()
 
-    def rule_for(entry: CatalogEntry) -> Rule | base.Rule | None:
+    def rule_for(entry: CatalogEntry) -> Rule | None:
         if entry.id not in rules:
-            cls = rule_class(entry)
-            if issubclass(cls, base.Rule):
-                kernel_rule = cls()
-                kernel_rule.bind(
-                    entry,
-                    document,
-                    names,
-                    settings.options(entry),
-                    findings.append,
-                    colab_runtime=settings.colab_runtime,
-                )
-                rules[entry.id] = kernel_rule if kernel_rule.begin_document() else None
-            else:
-                rule = cls(entry, document, findings.append)
-                rule.configure(settings)
-                rules[entry.id] = rule if rule.applies() else None
+            rule = rule_class(entry)()
+            rule.bind(
+                entry,
+                document,
+                names,
+                settings.options(entry),
+                findings.append,
+                colab_runtime=settings.colab_runtime,
+            )
+            rules[entry.id] = rule if rule.begin_document() else None
         return rules[entry.id]
 
     with warnings.catch_warnings():
@@ -126,8 +102,8 @@ def check_document(
         # NBP000 judges the suppressions after the walk (below), not in it.
         walked = [entry for entry in entries if entry.id != UNUSED_SUPPRESSION]
         triggers = _Triggers(units, walked)
-        # Rules of the kernel read the document's imports, from every unit that has some.
-        reads_names = any(issubclass(rule_class(entry), base.Rule) for entry in walked)
+        # Rules read the document's imports through the resolver, from every unit that has some.
+        reads_names = bool(walked)
         # What the notebook binds shadows automagic (`nbport.escapes.bound_in`): read if needed.
         shadowed = bound_in([unit.text for unit in units])
         for unit in units:
@@ -150,30 +126,20 @@ def check_document(
                 errors.append(_unit_error(document, unit, tree))
                 continue
             active = [rule for entry in triggered if (rule := rule_for(entry)) is not None]
-            kernel_rules = [rule for rule in active if isinstance(rule, base.Rule)]
-            if not kernel_rules:
-                learn_bindings(tree, names)  # later units' rules may need its imports
-            if not active:
-                continue
             context = UnitContext(unit, scanned, python, tree, dedent, dedented_lines)
             for rule in active:
-                if isinstance(rule, base.Rule):
-                    rule.unit = context
-                    rule.begin_unit()
-                else:
-                    rule.begin_unit(context)
+                rule.unit = context
+                rule.begin_unit()
             for escape in scanned.escapes:
                 for rule in active:
                     rule.check_escape(escape)
-            if kernel_rules:
-                walk(tree, kernel_rules, names)
-                for kernel_rule in kernel_rules:
-                    kernel_rule.end_unit()
-            syntax_rules = [rule for rule in active if isinstance(rule, Rule) and rule.uses_syntax]
-            if syntax_rules:
-                problem = _visit_syntax(context, syntax_rules)  # type: ignore[arg-type]
-                if problem is not None:
-                    errors.append(_unit_error(document, unit, problem))
+            walking = [rule for rule in active if walks(type(rule))]
+            if walking:
+                walk(tree, walking, names)
+            else:
+                learn_bindings(tree, names)  # later units' rules may need its imports
+            for rule in active:
+                rule.end_unit()
         for rule in rules.values():
             if rule is not None:
                 rule.end_document()
@@ -269,43 +235,6 @@ def python3_tree(python: str) -> ast.Module | tuple[str, int]:
     except RecursionError:  # CPython cannot build the tree either: it would not run the cell
         return "not valid Python 3: nested too deeply for Python's parser", 1
     return tree
-
-
-def _visit_syntax(context: UnitContext, rules: Sequence[SyntaxRule]) -> tuple[str, int] | None:
-    """Parse the unit with libcst (only the statements the rules need, when they all say which) and
-    run the rules over it in one batched visit; returns why libcst cannot parse it, if it cannot."""
-    import libcst as cst
-    from libcst.metadata import PositionProvider
-
-    from nbport.syntax_rule import UnitPositions
-
-    module = None
-    kept = None
-    patterns = [rule.unit_statement_pattern() for rule in rules]
-    if all(pattern is not None for pattern in patterns):
-        kept = keep_statements(context.python, context.tree, patterns)  # type: ignore[arg-type]
-        if kept is not None and not kept.lines:
-            return None  # no statement that any of the rules needs
-        if kept is not None:
-            try:
-                module = cst.parse_module(kept.text)
-            except cst.ParserSyntaxError:
-                # Whole statements parse on their own; should libcst disagree, it parses the unit.
-                kept = None
-    if module is None:
-        try:
-            module = cst.parse_module(context.python)
-        except cst.ParserSyntaxError as error:
-            return f"libcst cannot parse it: {error.message}", error.raw_line
-    cst.visit_batched(module, rules)
-    # Positions cost a second full traversal: pay it only when some rule has something to report.
-    if any(rule.wants_positions() for rule in rules):
-        positions = cst.MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-        if kept is not None:
-            positions = UnitPositions(positions, kept.lines)
-        for rule in rules:
-            rule.end_unit(positions)
-    return None
 
 
 def _unit_error(document: Document, unit: Unit, problem: tuple[str, int]) -> FileError:

@@ -118,7 +118,7 @@ class ScannedUnit:
 
     escapes: tuple[Escape, ...]
     #: The text with every escape replaced by valid Python: the same number of lines, and every line
-    #: that holds no escape is unchanged, so libcst positions map straight back to the original.
+    #: that holds no escape is unchanged, so positions in it map straight back to the original.
     masked: str
     #: Name of the cell magic on the cell's first line (`bash` for `%%bash`), else None.
     cell_magic: str | None

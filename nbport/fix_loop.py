@@ -22,7 +22,7 @@ from nbport.edits import apply_edits
 from nbport.engine import check_document
 from nbport.finding import Edit, FileError, Finding, FixSafety, MetadataEdit
 from nbport.results import CheckResult, SourceChange
-from nbport.rule import DEFAULT_SETTINGS, RuleSettings
+from nbport.settings import DEFAULT_SETTINGS, RuleSettings
 
 #: Fixes can make new fixable findings (or expose ones they overlapped); re-run, but not forever.
 MAX_FIX_ROUNDS = 10

@@ -22,8 +22,8 @@ from nbport.file_pool import map_files
 from nbport.finding import FileError
 from nbport.fix_loop import fix_document, notice_errors, source_changes
 from nbport.results import FileReport
-from nbport.rule import DEFAULT_SETTINGS, RuleSettings
 from nbport.selection import select_rules
+from nbport.settings import DEFAULT_SETTINGS, RuleSettings
 
 
 @dataclass(frozen=True)

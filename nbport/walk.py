@@ -78,6 +78,18 @@ def _bound(rules: Sequence[Rule], method: str) -> tuple[_Hook, ...]:
     return tuple(getattr(rule, method) for rule in rules if hasattr(type(rule), method))
 
 
+#: `walks` of each rule class, found once per class.
+_WALKS: dict[type, bool] = {}
+
+
+def walks(rule: type[Rule]) -> bool:
+    """Whether `rule` has any `visit_`/`leave_` hook: rules of escapes only need no walk."""
+    found = _WALKS.get(rule)
+    if found is None:
+        found = _WALKS[rule] = any(name.startswith(("visit_", "leave_")) for name in dir(rule))
+    return found
+
+
 def walk(tree: ast.Module, rules: Sequence[Rule], names: NameResolver) -> None:
     """Call the hooks of `rules` on every node of `tree`, and teach `names` its bindings."""
     hooks = _Hooks(rules)

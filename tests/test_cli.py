@@ -215,13 +215,13 @@ class _Terminal:
 def test_colour_on_a_terminal_follows_the_environment(
     monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], expected: bool
 ) -> None:
-    from nbport.cli import _use_color
+    from nbport.terminal import use_color
 
     for name in ("NO_COLOR", "FORCE_COLOR", "TERM"):
         monkeypatch.delenv(name, raising=False)
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
-    assert _use_color(_Terminal()) is expected
+    assert use_color(_Terminal()) is expected
 
 
 def test_colour_on_a_real_terminal_and_not_on_a_dumb_one(tmp_path: Path) -> None:

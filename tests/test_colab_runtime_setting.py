@@ -14,8 +14,8 @@ from conftest import run_nbport as run_in_repository
 from nbport.api import check_source
 from nbport.catalog import load_catalog
 from nbport.config import COMMAND_LINE, DEFAULT, ConfigError, load_config
-from nbport.rule import DEFAULT_SETTINGS, RuleSettings
 from nbport.rules import base
+from nbport.settings import DEFAULT_SETTINGS, RuleSettings
 
 
 def run_nbport(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -113,10 +113,10 @@ def test_the_engine_binds_the_projects_runtime_into_kernel_rules(
 
 
 def test_the_defaults_spelled_out_agree_with_the_runtime_module() -> None:
-    from nbport import rule, runtime
+    from nbport import runtime, settings
     from nbport.config import Config
 
-    assert rule.DEFAULT_RUNTIME == base.DEFAULT_RUNTIME == runtime.DEFAULT_RUNTIME
+    assert settings.DEFAULT_RUNTIME == base.DEFAULT_RUNTIME == runtime.DEFAULT_RUNTIME
     assert Config().colab_runtime == RuleSettings().colab_runtime == runtime.DEFAULT_RUNTIME
 
 

@@ -15,11 +15,11 @@ from nbport.colab import (
     ColabUrlError,
     GitHubNotebook,
     badge,
-    colab_urls,
     looks_like_url,
     parse_remote,
     parse_url,
 )
+from nbport.url_targets import colab_urls
 
 COLAB = "https://colab.research.google.com"
 # ノート (Japanese "notebook") and 데이터 (Korean "data"), percent-encoded as UTF-8.

@@ -12,7 +12,7 @@ from conftest import run_nbport as run_in_repository
 from nbport.api import check_paths, check_source, rules_for
 from nbport.catalog import load_catalog
 from nbport.config import COMMAND_LINE, DEFAULT, ConfigError, load_config
-from nbport.rule import RuleSettings
+from nbport.settings import RuleSettings
 
 FIT = "model.fit(x, y, epochs=6)\n"
 WINDOWS = "p = 'data\\\\x.csv'\n"

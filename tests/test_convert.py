@@ -14,13 +14,9 @@ from conftest import FIXTURES, run_nbport
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nbport.convert import (
-    ConvertError,
-    convert,
-    notebook_to_script,
-    read_notebook,
-    script_to_notebook,
-)
+from nbport.convert import ConvertError, convert
+from nbport.convert.to_notebook import script_to_notebook
+from nbport.convert.to_script import notebook_to_script, read_notebook
 from nbport.documents.script import ScriptDocument
 
 # black[jupyter] is a test dependency: the --format tests run, they are never skipped.

@@ -153,6 +153,16 @@ def test_escapes_under_a_guard() -> None:
     assert not guards.escape_colab_only(unit, second)
 
 
+def test_each_escape_of_a_cell_full_of_them_is_looked_up() -> None:
+    # NBP402 asks about every escape of a cell with one on each line: each is looked up, not
+    # searched for among the others (`tests/test_linear_cost.py` counts the work).
+    [unit] = contexts("if IN_COLAB:\n    !ls a\n!ls b\n" * 50)
+    guards = ColabGuards()
+    guards.add_unit(unit)
+    answers = [guards.escape_colab_only(unit, escape) for escape in unit.scanned.escapes]
+    assert answers == [True, False] * 50
+
+
 @pytest.mark.parametrize(
     ("python", "expected"),
     [

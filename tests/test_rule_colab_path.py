@@ -34,6 +34,8 @@ def labels(cells: list[str], layout: str = "notebook") -> list[str]:
         ["from google.colab import drive\ndrive.mount('/content/drive')"],  # NBP401's
         ["url = 'https://host.org/content/a'\nx = 'my/content/b'\ny = '/contents/c'"],
         ["# !ls /content\nx = 1  # /content/y"],
+        # A string standing alone as a statement is a docstring or a comment, on one line too.
+        ["if x: '/content/a'\nclass A: '''Reads /content/b.'''"],
     ],
 )
 def test_not_flagged(cells: list[str]) -> None:

@@ -12,7 +12,7 @@ from nbport.catalog import catalog_dir, parse_entry
 from nbport.documents import document_from_cells
 from nbport.engine import check_document
 from nbport.finding import FixSafety
-from nbport.rule import DEFAULT_SETTINGS, RuleSettings
+from nbport.settings import DEFAULT_SETTINGS, RuleSettings
 
 # One entry, read on its own: other entries of the catalog play no part here.
 ENTRY = parse_entry(catalog_dir() / "NBP303-large-array-load.toml")

@@ -8,7 +8,7 @@ from conftest import finding_labels
 from nbport.catalog import catalog_dir, parse_entry
 from nbport.documents import document_from_cells
 from nbport.engine import check_document
-from nbport.rule import RuleSettings
+from nbport.settings import RuleSettings
 
 ENTRY = parse_entry(catalog_dir() / "NBP302-no-checkpoint.toml")
 

@@ -11,13 +11,8 @@ from nbport.documents import document_from_cells
 from nbport.documents.base import EscapeStyle
 from nbport.engine import check_document
 from nbport.escapes import scan
-from nbport.rules.shell import (
-    TokenKind,
-    escape_command,
-    pip_command,
-    shell_tokens,
-    simple_commands,
-)
+from nbport.rules.pip import pip_command
+from nbport.rules.shell import TokenKind, escape_command, shell_tokens, simple_commands
 
 CATALOG = load_catalog()
 

@@ -6,7 +6,7 @@ import pytest
 from conftest import finding_labels
 
 from nbport.catalog import load_catalog
-from nbport.rules.shell import specifier_only_below
+from nbport.rules.pip import specifier_only_below
 
 ENTRY = load_catalog()["NBP205"]
 

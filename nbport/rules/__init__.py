@@ -10,6 +10,7 @@ KERNEL_MODULES = frozenset(
         "fixes",
         "guards",
         "names",
+        "pip",
         "shell",
         "strings",
         "tables",

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from nbport.escapes import Escape
 from nbport.finding import Edit, Finding, Fix, FixSafety, Location, MetadataEdit
 from nbport.rules.unit import UnitContext
+from nbport.settings import DEFAULT_RUNTIME
 
 if TYPE_CHECKING:
     from nbport.catalog import CatalogEntry
@@ -31,9 +32,6 @@ if TYPE_CHECKING:
     from nbport.rules.names import NameResolver
     from nbport.runtime import ColabRuntime
 
-#: `nbport.runtime.DEFAULT_RUNTIME`, spelled out: a run whose rules never ask for the runtime does
-#: not import `nbport.runtime` at all (tests check that the two agree).
-DEFAULT_RUNTIME = "latest"
 
 #: What `report` and `spot` accept as a place.
 Node = ast.expr | ast.stmt | ast.alias | ast.keyword | ast.arg

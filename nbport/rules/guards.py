@@ -3,8 +3,8 @@
 Notebooks meant to run in several places guard their Colab code: `try: import google.colab` /
 `except ImportError:`, `if "google.colab" in sys.modules:`, a flag set from such a test
 (`IN_COLAB = ...`), or a test of the machine itself (`if os.name == "nt":`). `ColabGuards` answers
-"does this node (or this escape) run only there?" for NBP401 and NBP103. It reads a unit's tree
-once, when a rule first asks about it, so a rule's own `visit_If` needs no cooperation: a rule
+"does this node (or this escape) run only there?" for NBP401, NBP402 and NBP103. It reads a unit's
+tree once, when a rule first asks about it, so a rule's own `visit_If` needs no cooperation: a rule
 makes one `ColabGuards` per document and hands it each unit it looks at (`add_unit`), because a
 flag set in one of those units guards the later ones.
 
@@ -95,7 +95,9 @@ class _UnitGuards:
     """What one unit's reading found: the nodes and the escapes that run only under a guard."""
 
     nodes: frozenset[int]  # ids of the nodes
-    escapes: frozenset[int]  # indices in `ScannedUnit.escapes`
+    #: The escapes themselves, looked up rather than searched for in `ScannedUnit.escapes`: a cell
+    #: may hold one on each line, and a search for each would cost the square of its lines.
+    escapes: frozenset[Escape]
 
 
 class ColabGuards:
@@ -126,7 +128,7 @@ class ColabGuards:
 
     def escape_colab_only(self, unit: UnitContext, escape: Escape) -> bool:
         """Whether the IPython escape `escape` of `unit` runs only on Colab (or some machine)."""
-        return unit.scanned.escapes.index(escape) in self._guards(unit).escapes
+        return escape in self._guards(unit).escapes
 
     def _guards(self, unit: UnitContext) -> _UnitGuards:
         index = unit.unit.index
@@ -239,7 +241,9 @@ class _Reader:
                 if isinstance(node, ast.Name) and node.id in self.placeholders:
                     escapes.add(self.placeholders[node.id])
             stack.extend(reversed(list(ast.iter_child_nodes(node))))
-        return _UnitGuards(frozenset(nodes), frozenset(escapes))
+        written = self.unit.scanned.escapes
+        guarded = frozenset(written[index] for index in escapes if index < len(written))
+        return _UnitGuards(frozenset(nodes), guarded)
 
     def _enter(self, node: ast.AST) -> _Undo | None:
         """Take in what `node` changes; what leaving it gives back, if anything."""

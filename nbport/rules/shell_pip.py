@@ -5,7 +5,8 @@ from __future__ import annotations
 from nbport.escapes import Escape, EscapeKind
 from nbport.finding import Edit
 from nbport.rules.base import Rule
-from nbport.rules.shell import escape_command, pip_command, shell_tokens, simple_commands
+from nbport.rules.pip import pip_command
+from nbport.rules.shell import escape_command, shell_tokens, simple_commands
 
 #: pip subcommands that change the environment, which must be the kernel's.
 _CHANGING = frozenset({"install", "uninstall"})

@@ -8,14 +8,8 @@ from typing import NamedTuple
 from nbport.escapes import Escape
 from nbport.finding import Edit, FixSafety
 from nbport.rules.base import Rule
-from nbport.rules.shell import (
-    SHELL_MAGICS,
-    ShellToken,
-    escape_command,
-    has_short_flag,
-    pip_command,
-    subcommand,
-)
+from nbport.rules.pip import pip_command
+from nbport.rules.shell import SHELL_MAGICS, ShellToken, escape_command, has_short_flag, subcommand
 from nbport.rules.tables import rule_table
 
 _TABLE = rule_table(__file__)

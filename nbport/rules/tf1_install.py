@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from nbport.escapes import Escape
 from nbport.rules.base import Rule
-from nbport.rules.shell import EscapeCommand, Requirement, escape_command, pip_command
+from nbport.rules.pip import Requirement, pip_command
+from nbport.rules.shell import EscapeCommand, escape_command
 from nbport.rules.tables import rule_table
 
 #: Distribution names (PEP 503 normalised) and the first version Colab's Python can install and use.
