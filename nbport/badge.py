@@ -21,7 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from nbport.atomic_write import WriteError, write_back
-from nbport.colab import BadgeFormat, ColabUrlError, GitHubNotebook, badge, parse_url
+from nbport.colab import (
+    NOTEBOOK_SUFFIX,
+    BadgeFormat,
+    ColabUrlError,
+    GitHubNotebook,
+    badge,
+    parse_url,
+)
 from nbport.documents.base import DocumentError
 from nbport.documents.notebook import NotebookDocument
 from nbport.git_checkout import Checkout, GitRepositories
@@ -42,7 +49,6 @@ _MARKDOWN_BADGE = re.compile(
 )
 # Colab links that open a file of a GitHub repository (not the badge image, gists or Drive).
 _COLAB_LINK = re.compile(r"https?://colab\.(?:research|sandbox)\.google\.com/github/[^\s\"'<>)\]]+")
-_NOTEBOOK_SUFFIX = ".ipynb"
 _MARKDOWN_SUFFIXES = (".md", ".markdown")
 _CELL_ID = re.compile(r"^[a-zA-Z0-9-_]{1,64}$")
 
@@ -121,7 +127,7 @@ def badge_paths(
             continue
         for file in files:
             try:
-                if file.suffix.lower() == _NOTEBOOK_SUFFIX:
+                if file.suffix.lower() == NOTEBOOK_SUFFIX:
                     yield _notebook(file, repositories, write=write)
                 else:
                     yield _markdown(file, repositories)
@@ -132,13 +138,13 @@ def badge_paths(
 
 def _files(path: Path, repositories: GitRepositories) -> list[Path]:
     if path.is_dir():
-        files = repositories.files(path, (_NOTEBOOK_SUFFIX, *_MARKDOWN_SUFFIXES))
+        files = repositories.files(path, (NOTEBOOK_SUFFIX, *_MARKDOWN_SUFFIXES))
         if not files:
             raise ColabUrlError("no notebooks or Markdown files here that git would track")
         return files
     if not path.exists():
         raise ColabUrlError("no such file or directory")
-    if not path.name.lower().endswith((_NOTEBOOK_SUFFIX, *_MARKDOWN_SUFFIXES)):
+    if not path.name.lower().endswith((NOTEBOOK_SUFFIX, *_MARKDOWN_SUFFIXES)):
         raise ColabUrlError("not a notebook (.ipynb) or Markdown file (.md)")
     return [path]
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+from nbport.colab import NOTEBOOK_SUFFIX
 from nbport.convert.base import ConvertError
 from nbport.convert.black_format import format_cells, load_black
 from nbport.convert.to_notebook import add_colab_metadata, notebook_bytes, script_to_notebook
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
     from nbformat import NotebookNode
 
 SCRIPT_SUFFIX = ".py"
-NOTEBOOK_SUFFIX = ".ipynb"
 
 
 @dataclass(frozen=True)

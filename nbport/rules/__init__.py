@@ -7,6 +7,7 @@ KERNEL_MODULES = frozenset(
         "base",
         "calls",
         "colab_metadata",
+        "concrete",
         "fixes",
         "guards",
         "names",
