@@ -6,7 +6,10 @@ import ast
 
 import pytest
 
-from nbport.rules.calls import call_arguments, full_name
+from nbport.rules.base import Rule
+from nbport.rules.calls import EnclosingCalls, call_arguments, full_name, leaf_name
+from nbport.rules.names import NameResolver
+from nbport.walk import walk
 
 
 def test_call_arguments_come_in_the_order_they_are_written() -> None:
@@ -34,3 +37,36 @@ def test_call_arguments_come_in_the_order_they_are_written() -> None:
 def test_full_names_are_spelled_as_libcst_spells_them(expression: str, name: str | None) -> None:
     node = ast.parse(expression, mode="eval").body
     assert full_name(node) == name
+
+
+class _InsidePrint(EnclosingCalls, Rule):
+    """Notes each name and whether a `print(...)` is around it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[tuple[str, bool]] = []
+
+    def is_enclosing(self, node: ast.Call) -> bool:
+        return leaf_name(node.func) == "print"
+
+    def visit_Name(self, node: ast.Name) -> None:
+        self.seen.append((node.id, self.in_enclosing_call))
+
+
+def test_enclosing_calls_hold_all_they_hold_at_any_depth() -> None:
+    rule = _InsidePrint()
+    walk(ast.parse("a(b, print(c, f(d)), e)\nprint(print(g), h)\ni"), [rule], NameResolver())
+    assert rule.seen == [
+        ("a", False),
+        ("b", False),
+        ("print", True),  # the function of the call is inside it
+        ("c", True),
+        ("f", True),
+        ("d", True),
+        ("e", False),
+        ("print", True),
+        ("print", True),
+        ("g", True),
+        ("h", True),
+        ("i", False),
+    ]

@@ -13,7 +13,7 @@ from nbport.engine import check_document
 from nbport.escapes import scan
 from nbport.rules import KERNEL_MODULES
 from nbport.rules.names import NameResolver
-from nbport.rules.strings import Literal, LiteralRule, plain_string, string_literals
+from nbport.rules.strings import Literal, LiteralRule, plain_string, shortened, string_literals
 from nbport.rules.tables import rule_table
 from nbport.rules.tokens import dotted_names, import_names, tokens
 from nbport.rules.unit import UnitContext
@@ -62,6 +62,14 @@ def test_a_literal_knows_its_prefix_quote_body_and_plain_value() -> None:
     assert Literal("'a\\b'", 0, 5).plain is None  # an escape: the value is not the text
     assert Literal("f'{x}'", 0, 6).plain is None
     assert Literal("f'cuda:{rank:>{w}}/{{x}}'", 0, 25).template == "cuda:{}/{{x}}"
+    assert Literal("'a\\tb'", 0, 6).value == "a\tb"  # a value, escapes read
+    assert Literal("f'/content/{name}.csv'", 0, 22).value == "/content/{}.csv"  # a template
+
+
+def test_a_message_shortens_a_long_text() -> None:
+    assert shortened("/content/data.csv") == "/content/data.csv"
+    assert shortened("x" * 60) == "x" * 60
+    assert shortened("x" * 61) == "x" * 57 + "..."
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@
 the order they are written. `full_name` spells a dotted name as libcst's `get_full_name_for_node`
 does, a call or subscript in the chain included (`get_model().save` → `get_model.save`): what a
 rule matches by name (`.save`, `os.path.join`) without asking what the name was imported as.
+`EnclosingCalls` tells a rule whether the node it visits is inside a call of a kind it picks.
 """
 
 from __future__ import annotations
@@ -64,3 +65,32 @@ def full_name(node: ast.expr) -> str | None:
 def leaf_name(node: ast.expr) -> str:
     """The last part of a dotted name: `fit` for `model.fit`; "" for no name."""
     return (full_name(node) or "").rpartition(".")[2]
+
+
+class EnclosingCalls:
+    """Mixed into a rule: whether the node being visited is inside a call of the kind the rule
+    picks with `is_enclosing` (`print(...)`, `re.sub(...)`): its function, its arguments and all
+    they hold, at any depth. A rule with a `visit_Call` of its own calls this one's."""
+
+    def __init__(self) -> None:
+        #: The picked calls around the node being visited, innermost last.
+        self._enclosing_calls: list[ast.Call] = []
+
+    def is_enclosing(self, node: ast.Call) -> bool:
+        """Whether `node` is a call of the kind picked."""
+        return False
+
+    @property
+    def in_enclosing_call(self) -> bool:
+        """Whether some picked call is around the node being visited."""
+        return bool(self._enclosing_calls)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        """Into a call, perhaps a picked one..."""
+        if self.is_enclosing(node):
+            self._enclosing_calls.append(node)
+
+    def leave_Call(self, node: ast.Call) -> None:
+        """... and out of it."""
+        if self._enclosing_calls and self._enclosing_calls[-1] is node:
+            self._enclosing_calls.pop()

@@ -6,9 +6,9 @@ import ast
 import re
 
 from nbport.escapes import Escape, EscapeKind
-from nbport.rules.calls import leaf_name
+from nbport.rules.calls import EnclosingCalls, leaf_name
 from nbport.rules.guards import ColabGuards
-from nbport.rules.strings import Literal, LiteralRule
+from nbport.rules.strings import Literal, LiteralRule, shortened
 from nbport.rules.tables import rule_table
 
 #: `/content` as a path of its own: at the start of the text or after a blank, quote, `=`, `(`, `,`
@@ -20,19 +20,20 @@ _UNQUOTED_PATH_END = re.compile(r"""(?<!\\)[\s'";|&)]""")
 #: Magics whose argument is the rest of the line, spaces and all: `%cd /content/drive/My Drive`.
 _WHOLE_LINE_MAGICS = frozenset({"cd", "pushd"})
 _SHELL = (EscapeKind.SHELL, EscapeKind.SHELL_CAPTURE, EscapeKind.LINE_MAGIC)
+#: The calls below and the message, in `colab_path.toml` beside this module.
+_TABLE = rule_table(__file__)
 #: Calls whose string arguments are messages or mount points, not paths the code depends on.
-_QUIET_CALLS = frozenset(rule_table(__file__)["quiet_calls"])
+_QUIET_CALLS = frozenset(_TABLE["quiet_calls"])
 
 
-class ColabPathRule(LiteralRule):
+class ColabPathRule(EnclosingCalls, LiteralRule):
     """Flags string literals and shell or magic lines that hard-code a path under `/content`."""
 
     literal_filter = re.compile("/content")
 
     def __init__(self) -> None:
+        super().__init__()
         self.guards = ColabGuards()
-        #: The quiet calls around the node being visited, innermost last.
-        self._quiet_calls: list[ast.Call] = []
 
     def begin_unit(self) -> None:
         """Flags set in this unit guard the later ones."""
@@ -49,31 +50,25 @@ class ColabPathRule(LiteralRule):
         else:
             path = _shell_word(line, match.start())
         start = escape.start + match.start()
-        self.report((start, start + len(path)), _message(path))
+        self.report((start, start + len(path)), _TABLE["message"].format(path=shortened(path)))
 
-    def visit_Call(self, node: ast.Call) -> None:
+    def is_enclosing(self, node: ast.Call) -> bool:
         """`print('saved to /content/x')`, `drive.mount('/content/drive')`: no path the code uses."""
-        if leaf_name(node.func) in _QUIET_CALLS:
-            self._quiet_calls.append(node)
-
-    def leave_Call(self, node: ast.Call) -> None:
-        """Out of a call."""
-        if self._quiet_calls and self._quiet_calls[-1] is node:
-            self._quiet_calls.pop()
+        return leaf_name(node.func) in _QUIET_CALLS
 
     def check_literal(self, literal: Literal, string: ast.expr, prose: bool) -> None:
         """`'/content/data.csv'`, `f"/content/{name}.csv"` (its text only), unless the string is a
         docstring or a comment (`prose`), a message, or guarded."""
-        if "/content" not in literal.text or prose or self._quiet_calls:
+        if "/content" not in literal.text or prose or self.in_enclosing_call:
             return
-        text = literal.template if "f" in literal.prefix.lower() else ast.literal_eval(literal.text)
+        text = literal.value
         match = _CONTENT_PATH.search(text)
         if match is None or self.guards.colab_only(self.unit, string):
             return
         # A string that is the path may hold blanks (`Colab Notebooks`); one that holds a command
         # (`"python /content/x.py --fast"`) ends the path where the shell would.
         path = text if match.start() == 0 else _shell_word(text, match.start())
-        self.report((literal.start, literal.end), _message(path))
+        self.report((literal.start, literal.end), _TABLE["message"].format(path=shortened(path)))
 
 
 def _shell_word(text: str, start: int) -> str:
@@ -81,11 +76,3 @@ def _shell_word(text: str, start: int) -> str:
     would split it."""
     quote, rest = text[start - 1 : start], text[start:]
     return rest.split(quote, 1)[0] if quote in ("'", '"') else _UNQUOTED_PATH_END.split(rest, 1)[0]
-
-
-def _message(path: str) -> str:
-    shown = path if len(path) <= 60 else path[:57] + "..."
-    return (
-        f"`{shown}` exists only on Colab: on a laptop, a server or CI this path is missing; "
-        "use a path relative to the notebook, or choose it under `if 'google.colab' in sys.modules:`"
-    )

@@ -7,32 +7,14 @@ import ast
 from nbport.finding import Edit
 from nbport.rules.base import Rule, Spot
 from nbport.rules.fixes import rename_from_module
+from nbport.rules.tables import rule_table
 
+#: The modules below and the messages, in `keras_mixed.toml` beside this module.
+_TABLE = rule_table(__file__)
 #: Standalone-Keras modules whose `tensorflow.keras` twin exists under the same name in TF 2.
-_PUBLIC_MODULES = frozenset(
-    {
-        "keras",
-        "keras.activations",
-        "keras.applications",
-        "keras.backend",
-        "keras.callbacks",
-        "keras.constraints",
-        "keras.datasets",
-        "keras.initializers",
-        "keras.layers",
-        "keras.losses",
-        "keras.metrics",
-        "keras.mixed_precision",
-        "keras.models",
-        "keras.optimizers",
-        "keras.preprocessing",
-        "keras.preprocessing.image",
-        "keras.preprocessing.sequence",
-        "keras.preprocessing.text",
-        "keras.regularizers",
-        "keras.utils",
-    }
-)
+_PUBLIC_MODULES = frozenset(_TABLE["public_modules"])
+#: What the findings say.
+_MESSAGES = _TABLE["messages"]
 #: TensorFlow APIs that take a `tf.keras` model only: their use is evidence of `tf.keras`.
 _TENSORFLOW_APIS_NEEDING_TF_KERAS = frozenset({"keras_to_tpu_model"})
 
@@ -95,18 +77,11 @@ class KerasMixedRule(Rule):
         if self._evidence is None:
             return
         for spot, module, edit in self._standalone:
-            hint = (
-                "import it from tensorflow.keras"
-                if edit is not None
-                else "tf.keras has no module of that name: port this import by hand"
+            hint = _MESSAGES["fixable" if edit is not None else "by-hand"]
+            message = _MESSAGES["standalone"].format(
+                module=module, evidence=self._evidence, hint=hint
             )
-            self.report(
-                spot,
-                f"standalone `{module}` in a file that also uses tf.keras ({self._evidence}): "
-                "before TensorFlow 2.16, or with legacy Keras, these are two Keras installations "
-                f"that do not mix; {hint}",
-                edits=[edit],
-            )
+            self.report(spot, message, edits=[edit])
 
 
 def _import_replacement(name: str, asname: str | None) -> str | None:

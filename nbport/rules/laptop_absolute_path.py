@@ -8,7 +8,7 @@ import re
 from nbport.escapes import Escape, EscapeKind
 from nbport.rules.calls import full_name
 from nbport.rules.guards import ColabGuards
-from nbport.rules.strings import Literal, LiteralRule
+from nbport.rules.strings import Literal, LiteralRule, shortened
 from nbport.rules.tables import rule_table
 
 #: Home folders and disks of a laptop or a personal server: `/Users/<name>` (macOS),
@@ -23,8 +23,10 @@ _LAPTOP_PATH = re.compile(
     )"""
 )
 _DRIVE_BACKSLASH = re.compile(r"[A-Za-z]:\\")
+#: The calls below and the message, in `laptop_absolute_path.toml` beside this module.
+_TABLE = rule_table(__file__)
 #: Calls whose string arguments are not paths the code opens.
-_NOT_PATH_CALLS = frozenset(rule_table(__file__)["not_path_calls"])
+_NOT_PATH_CALLS = frozenset(_TABLE["not_path_calls"])
 #: `sys.path.append(...)` and the like: an entry that is missing is ignored, so breaks nothing.
 _SYS_PATH_METHODS = frozenset({"append", "insert", "extend"})
 #: Magics whose argument is a path.
@@ -91,11 +93,11 @@ class LaptopAbsolutePathRule(LiteralRule):
         must hold the whole laptop part."""
         if id(string) not in self._path_places or self.guards.colab_only(self.unit, string):
             return
-        value = (
-            literal.template if "f" in literal.prefix.lower() else ast.literal_eval(literal.text)
-        )
-        if isinstance(value, str) and _is_laptop_path(value):
-            self.report((literal.start, literal.end), _message(value))
+        value = literal.value
+        if _is_laptop_path(value):
+            self.report(
+                (literal.start, literal.end), _TABLE["message"].format(path=shortened(value))
+            )
 
     def check_escape(self, escape: Escape) -> None:
         """`%cd /Users/me/project`, `%run ~/Desktop/train.py`."""
@@ -103,7 +105,7 @@ class LaptopAbsolutePathRule(LiteralRule):
             return
         argument = escape.args.strip().strip("'\"")
         if _is_laptop_path(argument) and not self.guards.escape_colab_only(self.unit, escape):
-            self.report(escape, _message(argument))
+            self.report(escape, _TABLE["message"].format(path=shortened(argument)))
 
 
 def _is_laptop_path(value: str) -> bool:
@@ -115,11 +117,3 @@ def _is_laptop_path(value: str) -> bool:
     if "\n" in value or _DRIVE_BACKSLASH.match(value):
         return False
     return _LAPTOP_PATH.match(value) is not None
-
-
-def _message(path: str) -> str:
-    shown = path if len(path) <= 60 else path[:57] + "..."
-    return (
-        f"`{shown}` exists only on the machine this was written on; on Colab use a path relative "
-        "to the notebook or under /content/drive/MyDrive"
-    )

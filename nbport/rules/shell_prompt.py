@@ -13,8 +13,8 @@ from nbport.rules.shell import SHELL_MAGICS, ShellToken, escape_command, has_sho
 from nbport.rules.tables import rule_table
 
 _TABLE = rule_table(__file__)
-_APT, _CONDA = _TABLE["apt"], _TABLE["conda"]
-_UNZIP_READ_ONLY = frozenset(_TABLE["unzip"]["read-only"])
+_APT, _CONDA, _UNZIP = _TABLE["apt"], _TABLE["conda"], _TABLE["unzip"]
+_UNZIP_READ_ONLY = frozenset(_UNZIP["read-only"])
 
 
 class _Asking(NamedTuple):
@@ -64,20 +64,13 @@ def _asking(program: str, words: Sequence[ShellToken]) -> _Asking | None:
     if program == "unzip":
         if _unzip_never_asks(words):
             return None
-        return _Asking(
-            words[0],
-            "-o",
-            "`unzip` asks whether to replace each file that already exists, so the cell hangs "
-            "when it runs a second time; add `-o` to overwrite (or `-n` to keep existing files)",
-            FixSafety.UNSAFE,
-        )
+        return _Asking(words[0], "-o", _UNZIP["message"], FixSafety.UNSAFE)
     pip = pip_command(words)
     if pip is None or pip.subcommand is None or pip.subcommand.value != "uninstall":
         return None
     if _says_yes(words, ("--yes",)):
         return None
-    message = '`pip uninstall` stops to ask "Proceed (Y/n)?" and the cell hangs; add `-y`'
-    return _Asking(pip.subcommand, "-y", message)
+    return _Asking(pip.subcommand, "-y", _TABLE["pip"]["message"])
 
 
 def _says_yes(words: Sequence[ShellToken], no_prompt: Collection[str]) -> bool:

@@ -65,6 +65,11 @@ class Literal:
         `cuda:{}` (`{{` and `}}` stay as written)."""
         return _FIELD.sub(lambda field: field[0] if field[0] in ("{{", "}}") else "{}", self.body)
 
+    @property
+    def value(self) -> str:
+        """What a string literal (not bytes) holds: its value, or an f-string's `template`."""
+        return self.template if "f" in self.prefix.lower() else ast.literal_eval(self.text)
+
     def text_parts(self) -> list[tuple[int, str]]:
         """An f-string's text between its replacement fields, as written (`{{` and `}}` too), each
         piece with its offset in `text`: `f'a{x}b'` → `(2, 'a')`, `(6, 'b')`. Another literal's
@@ -108,6 +113,12 @@ def string_literals(unit: UnitContext, node: Positioned) -> list[Literal]:
             if not depth:
                 literals.append(Literal(source[opening[0] : last], opening[1], end))
     return literals
+
+
+def shortened(text: str, width: int = 60) -> str:
+    """`text` (a path a literal holds) as a message shows it: at most `width` characters, `...`
+    ending it where it was cut."""
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def plain_string(unit: UnitContext, node: ast.expr | None) -> str | None:

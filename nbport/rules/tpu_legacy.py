@@ -9,6 +9,8 @@ from __future__ import annotations
 import ast
 
 from nbport.rules.base import Rule
+from nbport.rules.calls import full_name
+from nbport.rules.tables import rule_table
 from nbport.rules.tf_api import LEGACY_TPU_PATHS
 
 #: TF 2 has a `TPUClusterResolver` too: only the one under `tf.contrib` is legacy.
@@ -16,20 +18,13 @@ _LEGACY_RESOLVER = ("contrib", "cluster_resolver", "TPUClusterResolver")
 #: Names that exist only in that legacy API, whatever module they are reached through.
 _LEGACY_NAMES = frozenset(path[-1] for path in LEGACY_TPU_PATHS) - {_LEGACY_RESOLVER[-1]}
 _ADDRESS_VARIABLE = "COLAB_TPU_ADDR"
-
-_RECIPE = (
-    "use `resolver = tf.distribute.cluster_resolver.TPUClusterResolver(tpu='local')` and "
-    "`strategy = tf.distribute.TPUStrategy(resolver)`, and build the model inside "
-    "`strategy.scope()` (full recipe: `nbport rules NBP203`)"
-)
-_ADDRESS_MESSAGE = (
-    "COLAB_TPU_ADDR was set only by Colab's retired TPU runtime; today's TPU runtime (a TPU VM) has "
-    "no TPU address to connect to: " + _RECIPE
-)
+#: What the findings say, in `tpu_legacy.toml`: each ends with the TF 2 recipe.
+_MESSAGES = rule_table(__file__)["messages"]
+_ADDRESS_MESSAGE = _MESSAGES["address"].format(recipe=_MESSAGES["recipe"])
 
 
 def _message(written: str) -> str:
-    return f"{written} is the TF 1 TPU API, removed with tf.contrib in TensorFlow 2: {_RECIPE}"
+    return _MESSAGES["removed"].format(written=written, recipe=_MESSAGES["recipe"])
 
 
 class TpuLegacyRule(Rule):
@@ -54,7 +49,7 @@ class TpuLegacyRule(Rule):
         """`tf.contrib.tpu.keras_to_tpu_model`, `tf.contrib.cluster_resolver.TPUClusterResolver`."""
         if node.attr not in _LEGACY_NAMES and node.attr != _LEGACY_RESOLVER[-1]:
             return
-        written = _written(node)
+        written = full_name(node) or ""
         if node.attr in _LEGACY_NAMES or "contrib" in written.split("."):
             self.report(node, _message(f"`{written}`"))
 
@@ -80,21 +75,3 @@ class TpuLegacyRule(Rule):
         if isinstance(statement, ast.Expr) and statement.value is node:
             return  # a string alone on a line is a docstring or a comment, not a lookup
         self.report(node, _ADDRESS_MESSAGE)
-
-
-def _written(node: ast.expr) -> str:
-    """The dotted name of an attribute chain, through calls and subscripts (`get().contrib.tpu` →
-    `get.contrib.tpu`), `?` for a root that has no name."""
-    parts: list[str] = []
-    while True:
-        if isinstance(node, ast.Attribute):
-            parts.append(node.attr)
-            node = node.value
-        elif isinstance(node, ast.Call):
-            node = node.func
-        elif isinstance(node, ast.Subscript):
-            node = node.value
-        else:
-            break
-    root = node.id if isinstance(node, ast.Name) else "?"
-    return ".".join([root, *reversed(parts)])

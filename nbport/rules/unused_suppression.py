@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from nbport.finding import Edit, FileError
 from nbport.rules.base import Rule
+from nbport.rules.tables import rule_table
 from nbport.suppressions import (
     CELL_TAG,
     Suppression,
@@ -18,6 +19,9 @@ from nbport.suppressions import (
     SuppressionUse,
     known_codes,
 )
+
+#: What the findings say, in `unused_suppression.toml` beside this module.
+_MESSAGES = rule_table(__file__)["messages"]
 
 
 class UnusedSuppressionRule(Rule):
@@ -47,28 +51,15 @@ class UnusedSuppressionRule(Rule):
     ) -> None:
         kind, text = suppression.kind, suppression.text
         if kind is SuppressionKind.MALFORMED:
-            self._report(
-                suppression,
-                f"`{text}` is not a suppression nbport reads, so it silences nothing; "
-                "write `# nbport: ignore`, `# nbport: ignore[NBP001]` or `# nbport: ignore-file`",
-            )
+            self._report(suppression, _MESSAGES["malformed"].format(text=text))
         elif kind is SuppressionKind.MISPLACED:
-            self._report(
-                suppression,
-                f"unused suppression: `{text}` silences nothing here; it works only in "
-                "the comment lines at the top of a script or of a notebook's first code cell",
-            )
+            self._report(suppression, _MESSAGES["misplaced"].format(text=text))
         elif kind is SuppressionKind.CELL:
             if judged and not use.rules:
-                message = (
-                    f"unused suppression: the cell tag `{CELL_TAG}` silences nothing in this cell"
-                )
-                self._report(suppression, message)
+                self._report(suppression, _MESSAGES["cell"].format(tag=CELL_TAG))
         elif suppression.codes is None:
             if judged and not use.rules:
-                where = "in this file" if kind is SuppressionKind.FILE else "here"
-                message = f"unused suppression: `{text}` silences nothing {where}"
-                self._report(suppression, message, suppression.removal)
+                self._report(suppression, _unused(suppression, "unused"), suppression.removal)
         else:
             self._unused_codes(suppression, use, judged, ran)
 
@@ -87,17 +78,13 @@ class UnusedSuppressionRule(Rule):
                 keep.append(code)
         if len(keep) == len(suppression.codes):
             return
-        where = "in this file" if suppression.kind is SuppressionKind.FILE else "here"
-        note = f" (no rule is called {', '.join(unknown)})" if unknown else ""
+        note = _MESSAGES["unknown"].format(codes=", ".join(unknown)) if unknown else ""
         if not keep:
-            message = f"unused suppression: `{suppression.text}` silences nothing {where}{note}"
+            message = _unused(suppression, "unused", note=note)
             self._report(suppression, message, suppression.removal)
             return
-        dropped = [code for code in suppression.codes if code not in keep]
-        message = (
-            f"unused suppression: {', '.join(dropped)} in `{suppression.text}` silences nothing "
-            f"{where}{note}"
-        )
+        dropped = ", ".join(code for code in suppression.codes if code not in keep)
+        message = _unused(suppression, "unused-codes", codes=dropped, note=note)
         span = suppression.codes_span
         self._report(suppression, message, Edit(*span, ", ".join(keep)) if span else None)
 
@@ -111,3 +98,9 @@ class UnusedSuppressionRule(Rule):
             message,
             edits=[edit] if fixable and edit is not None else [],
         )
+
+
+def _unused(suppression: Suppression, key: str, codes: str = "", note: str = "") -> str:
+    """The message `key` about `suppression`, which silences nothing where it acts."""
+    where = "in this file" if suppression.kind is SuppressionKind.FILE else "here"
+    return _MESSAGES[key].format(text=suppression.text, where=where, codes=codes, note=note)

@@ -6,6 +6,7 @@ import ast
 import re
 
 from nbport.rules.base import Spot
+from nbport.rules.calls import EnclosingCalls, leaf_name
 from nbport.rules.strings import Literal, LiteralRule
 from nbport.rules.tables import rule_table
 
@@ -27,13 +28,13 @@ _SEPARATOR = re.compile(r"""\\\\|\\(?=[^\n\\'"abfnrtvx0-7NuU])""")
 _PATTERN_MODULES = frozenset({"re", "regex"})
 
 
-class WindowsPathRule(LiteralRule):
+class WindowsPathRule(EnclosingCalls, LiteralRule):
     """Flags string literals that are Windows paths; fixes relative ones to forward slashes."""
 
     literal_filter = re.compile(r"\\")
 
     def __init__(self) -> None:
-        self._pattern_calls = 0  # calls of `re` around the node: their strings are patterns
+        super().__init__()
         #: Ids of the strings passed to a call that takes paths.
         self._path_arguments: set[int] = set()
 
@@ -43,23 +44,29 @@ class WindowsPathRule(LiteralRule):
 
     def visit_Call(self, node: ast.Call) -> None:
         """Track regex calls (their strings are patterns) and path calls (their strings are paths)."""
-        self._pattern_calls += _is_pattern_call(node.func)
-        if _called_name(node.func) in _PATH_FUNCTIONS:
+        super().visit_Call(node)
+        if leaf_name(node.func) in _PATH_FUNCTIONS:
             arguments = [*node.args, *(keyword.value for keyword in node.keywords)]
             self._path_arguments.update(
                 id(argument.value if isinstance(argument, ast.Starred) else argument)
                 for argument in arguments
             )
 
-    def leave_Call(self, node: ast.Call) -> None:
-        """End of a regex call."""
-        self._pattern_calls -= _is_pattern_call(node.func)
+    def is_enclosing(self, node: ast.Call) -> bool:
+        """`re.compile(...)`, `re.sub(...)`, `regex.match(...)`, and friends: their strings are
+        patterns."""
+        func = node.func
+        return (
+            isinstance(func, ast.Attribute)
+            and isinstance(func.value, ast.Name)
+            and func.value.id in _PATTERN_MODULES
+        )
 
     def check_literal(self, literal: Literal, string: ast.expr, prose: bool) -> None:
         """One literal, unless it is a pattern, prose (a docstring, a comment), bytes or an
         f-string."""
         prefix = literal.prefix.lower()
-        if self._pattern_calls or prose or "b" in prefix or "f" in prefix:
+        if self.in_enclosing_call or prose or "b" in prefix or "f" in prefix:
             return
         value = ast.literal_eval(literal.text)
         match = _WINDOWS_PATH.fullmatch(value) if "\\" in value else None
@@ -91,24 +98,6 @@ def _looks_like_a_path(value: str, match: re.Match[str]) -> bool:
         or match.group("trailing")
         or value.count("\\") >= 2
         or _EXTENSION.search(value)
-    )
-
-
-def _called_name(func: ast.expr) -> str | None:
-    """`open` for `open(...)`, `read_csv` for `pd.read_csv(...)`."""
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return None
-
-
-def _is_pattern_call(func: ast.expr) -> bool:
-    """`re.compile(...)`, `re.sub(...)`, `regex.match(...)`, and friends."""
-    return (
-        isinstance(func, ast.Attribute)
-        and isinstance(func.value, ast.Name)
-        and func.value.id in _PATTERN_MODULES
     )
 
 
