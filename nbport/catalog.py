@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, overload
 
-from nbport.finding import FixSafety
+from nbport.finding import FixSafety, Severity
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -142,6 +142,8 @@ class CatalogEntry:
     summary: str
     why: str
     targets: tuple[str, ...]
+    #: `error`: the code fails on the target; `warning`: it risks work or time.
+    severity: Severity
     #: The safety of the rule's fixes, unless a finding says otherwise (one of `fixes`).
     fix: FixSafety
     fix_note: str
@@ -209,6 +211,7 @@ _ENTRY_KEYS = {
     "summary": str,
     "why": str,
     "targets": list,
+    "severity": str,
     "fix": object,
     "fix_note": str,
     "triggers": list,
@@ -219,7 +222,18 @@ _ENTRY_KEYS = {
     "options": dict,
     "opt_in": bool,
 }
-_REQUIRED = {"id", "name", "summary", "why", "targets", "fix", "triggers", "examples", "clean"}
+_REQUIRED = {
+    "id",
+    "name",
+    "summary",
+    "why",
+    "targets",
+    "severity",
+    "fix",
+    "triggers",
+    "examples",
+    "clean",
+}
 
 
 def parse_entry(path: Path) -> CatalogEntry:
@@ -236,6 +250,10 @@ def parse_entry(path: Path) -> CatalogEntry:
     targets = tuple(data["targets"])
     if not targets or any(target not in TARGETS for target in targets):
         raise CatalogError(f"{path}: targets must be a non-empty list of {', '.join(TARGETS)}")
+    try:
+        severity = Severity(data["severity"])
+    except ValueError:
+        raise CatalogError(f"{path}: severity must be error or warning") from None
     examples = tuple(_example(path, index, item) for index, item in enumerate(data["examples"]))
     clean = tuple(_clean(path, index, item) for index, item in enumerate(data["clean"]))
     if not examples:
@@ -246,6 +264,7 @@ def parse_entry(path: Path) -> CatalogEntry:
         summary=data["summary"].strip(),
         why=data["why"].strip(),
         targets=targets,
+        severity=severity,
         fix=fixes[0],
         fix_note=data.get("fix_note", "").strip(),
         triggers=tuple(data["triggers"]),

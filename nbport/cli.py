@@ -28,6 +28,7 @@ from nbport.cli_options import (
     RemoteOption,
     RespectGitignoreOption,
     SelectOption,
+    SeverityOption,
     ShowSkippedOption,
     StatisticsOption,
     TargetOption,
@@ -77,6 +78,7 @@ def check(
     ignore: IgnoreOption = None,
     target: TargetOption = None,
     colab_runtime: ColabRuntimeOption = None,
+    severity: SeverityOption = None,
     output_format: OutputFormatOption = OutputFormat.text,
     statistics: StatisticsOption = False,
     exclude: ExcludeOption = None,
@@ -101,7 +103,14 @@ def check(
 
     check_format(output_format, statistics)
     options = option_overrides(
-        select, ignore, target, exclude, extend_exclude, respect_gitignore, colab_runtime
+        select,
+        ignore,
+        target,
+        exclude,
+        extend_exclude,
+        respect_gitignore,
+        colab_runtime,
+        severity.value if severity is not None else None,
     )
     run = partial(
         check_paths,
@@ -128,6 +137,7 @@ def fix(
     ignore: IgnoreOption = None,
     target: TargetOption = None,
     colab_runtime: ColabRuntimeOption = None,
+    severity: SeverityOption = None,
     unsafe_fixes: Annotated[
         bool,
         typer.Option(
@@ -163,7 +173,14 @@ def fix(
 
     check_format(output_format, statistics, diff)
     options = option_overrides(
-        select, ignore, target, exclude, extend_exclude, respect_gitignore, colab_runtime
+        select,
+        ignore,
+        target,
+        exclude,
+        extend_exclude,
+        respect_gitignore,
+        colab_runtime,
+        severity.value if severity is not None else None,
     )
     run = partial(
         fix_paths,
@@ -202,6 +219,7 @@ def show_config(
     ignore: IgnoreOption = None,
     target: TargetOption = None,
     colab_runtime: ColabRuntimeOption = None,
+    severity: SeverityOption = None,
     exclude: ExcludeOption = None,
     extend_exclude: ExtendExcludeOption = None,
     respect_gitignore: RespectGitignoreOption = None,
@@ -216,7 +234,14 @@ def show_config(
     from nbport.config import display_path
 
     options = option_overrides(
-        select, ignore, target, exclude, extend_exclude, respect_gitignore, colab_runtime
+        select,
+        ignore,
+        target,
+        exclude,
+        extend_exclude,
+        respect_gitignore,
+        colab_runtime,
+        severity.value if severity is not None else None,
     )
     config = config_resolver([path], options).for_path(path)
     where = display_path(config.file) if config.file is not None else "no configuration file"

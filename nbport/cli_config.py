@@ -72,6 +72,7 @@ def option_overrides(
     extend_exclude: list[str] | None = None,
     respect_gitignore: bool | None = None,
     colab_runtime: str | None = None,
+    severity: str | None = None,
 ) -> dict[str, object]:
     """The options that override configuration keys (None: not given), keyed as in the file."""
     return {
@@ -79,6 +80,7 @@ def option_overrides(
         "ignore": ignore or None,
         "target": target,
         "colab-runtime": colab_runtime,
+        "severity": severity,
         "exclude": tuple(exclude) if exclude else None,
         "extend-exclude": tuple(extend_exclude) if extend_exclude else None,
         "respect-gitignore": respect_gitignore,

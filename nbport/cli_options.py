@@ -149,6 +149,28 @@ TargetOption = Annotated[
         show_default=False,
     ),
 ]
+
+
+class SeverityChoice(str, Enum):
+    """`--severity`: the least severity reported."""
+
+    error = "error"
+    warning = "warning"
+
+
+SeverityOption = Annotated[
+    SeverityChoice | None,
+    typer.Option(
+        "--severity",
+        help=(
+            "Report only findings at least this severe: error (code that fails on the target) or"
+            " warning (also what risks work or time: every finding). Default: the project's"
+            " `severity`, else warning."
+        ),
+        case_sensitive=False,
+        show_default=False,
+    ),
+]
 ColabRuntimeOption = Annotated[
     str | None,
     typer.Option(
@@ -183,6 +205,8 @@ __all__ = [
     "RemoteOption",
     "RespectGitignoreOption",
     "SelectOption",
+    "SeverityChoice",
+    "SeverityOption",
     "ShowSkippedOption",
     "StatisticsOption",
     "TargetOption",

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nbport.catalog import CatalogEntry, RuleOption, load_catalog, rule_options
+from nbport.finding import Severity
 from nbport.selection import TARGET_CHOICES, SelectionError, select_rules, split_codes
 from nbport.settings import DEFAULT_RUNTIME, RuleSettings
 
@@ -46,12 +47,16 @@ DEFAULT = "default"
 COMMAND_LINE = "command line"
 #: The configuration's own keys, in the order `nbport config` shows them; the rules' options
 #: (`min-epochs`), declared in their catalog entries, follow them (`known_keys`).
+#: `severity`: the least severity a run reports, most severe first.
+SEVERITY_CHOICES = tuple(severity.value for severity in Severity)
+
 KEYS = (
     "select",
     "extend-select",
     "ignore",
     "per-file-ignores",
     "target",
+    "severity",
     "colab-runtime",
     "exclude",
     "extend-exclude",
@@ -87,6 +92,8 @@ class Config:
     ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     target: str = "colab"
+    #: The least severity reported: `warning` (every finding) or `error` (only code that fails).
+    severity: str = SEVERITY_CHOICES[-1]
     #: The Colab runtime the rules judge against: `latest`, or a past one a notebook can pin.
     colab_runtime: str = DEFAULT_RUNTIME
     exclude: tuple[str, ...] = ()
@@ -128,6 +135,16 @@ class Config:
         if self.extend_select:
             extra = select_rules(catalog, self.extend_select, self.ignore, self.target)
             chosen = tuple(sorted({*chosen, *extra}, key=lambda entry: entry.id))
+        if self.severity == Severity.ERROR.value:
+            errors = tuple(entry for entry in chosen if entry.severity is Severity.ERROR)
+            if chosen and not errors:
+                # Never an "All checks passed" for a run that checked nothing.
+                verb = "reports" if len(chosen) == 1 else "report"
+                raise SelectionError(
+                    f"no rule runs: {', '.join(entry.id for entry in chosen)} {verb} warnings,"
+                    " and severity is error (use --severity warning)"
+                )
+            chosen = errors
         return chosen
 
     def rules_for(self, path: Path) -> tuple[CatalogEntry, ...]:
@@ -165,6 +182,7 @@ class Config:
             "ignore": list(self.ignore),
             "per-file-ignores": dict(self.per_file_ignores),
             "target": self.target,
+            "severity": self.severity,
             "colab-runtime": self.colab_runtime,
             "exclude": list(self.exclude),
             "extend-exclude": list(self.extend_exclude),
@@ -324,6 +342,7 @@ def effective_config(
         ignore=values.get("ignore", ()),
         per_file_ignores=values.get("per-file-ignores", ()),
         target=str(values.get("target", "colab")).lower(),
+        severity=str(values.get("severity", SEVERITY_CHOICES[-1])).lower(),
         colab_runtime=values.get("colab-runtime", DEFAULT_RUNTIME),
         exclude=values.get("exclude", ()),
         extend_exclude=values.get("extend-exclude", ()),
@@ -378,6 +397,10 @@ def _checked(shown: str, prefix: str, key: str, value: object) -> Any:
         if problem is not None:
             raise ConfigError(f"{where}: {problem}")
         return value
+    if key == "severity":
+        if not isinstance(value, str) or value.lower() not in SEVERITY_CHOICES:
+            raise ConfigError(f"{where}: must be one of {', '.join(SEVERITY_CHOICES)}")
+        return value.lower()
     if key == "respect-gitignore":
         if not isinstance(value, bool):
             raise ConfigError(f"{where}: must be true or false")

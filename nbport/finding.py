@@ -15,6 +15,14 @@ class FixSafety(Enum):
     NONE = "none"
 
 
+class Severity(Enum):
+    """What a rule's findings mean for the code: it *fails* on the target (an import error, an
+    AttributeError, a cell that hangs), or it *risks* work or time (a run lost to a reset)."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
 @dataclass(frozen=True, order=True)
 class Edit:
     """Replace `text[start:end]` of a unit's source with `replacement`."""
@@ -90,6 +98,7 @@ class Finding:
     #: Index of the unit (see `Document.units`) the finding and its fix's edits belong to.
     unit: int
     fix: Fix | None = None
+    severity: Severity = Severity.ERROR
 
     @property
     def sort_key(self) -> tuple[str, int, int, int, str]:

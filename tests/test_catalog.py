@@ -78,6 +78,7 @@ name = "x"
 summary = "s"
 why = "w"
 targets = ["colab"]
+severity = "error"
 triggers = ["x"]
 clean = []
 [[examples]]

@@ -114,7 +114,7 @@ def test_github_format_annotates_the_raw_notebook_line(tmp_path: Path) -> None:
     # Read off the file: the source line `"!cd data\n",` of cell 4.
     raw_lines = notebook.read_text(encoding="utf-8").splitlines()
     expected = next(i for i, line in enumerate(raw_lines, 1) if '"!cd data\\n"' in line)
-    assert annotation.startswith(f"::warning file={notebook},line={expected},")
+    assert annotation.startswith(f"::error file={notebook},line={expected},")
     assert "title=NBP001::cell 4, line 1" in annotation
 
 
@@ -181,7 +181,7 @@ def test_unused_suppressions_are_reported_on_request(tmp_path: Path) -> None:
     assert run_nbport("check", str(script)).returncode == 0
     result = run_nbport("check", "--report-unused-suppressions", str(script))
     assert result.returncode == 1
-    assert f"{script}:1:8: NBP000 unused suppression" in result.stdout
+    assert f"{script}:1:8: NBP000 warning: unused suppression" in result.stdout
 
 
 def test_a_suppressed_finding_is_neither_reported_nor_fixed(tmp_path: Path) -> None:

@@ -280,7 +280,7 @@ def test_cli_thresholds_and_precedence(tmp_path: Path) -> None:
     assert run_nbport("check", ".", cwd=tmp_path).returncode == 0  # the file ignores NBP302
     result = run_nbport("check", "--ignore", "NBP101", ".", cwd=tmp_path)
     assert result.returncode == 1  # --ignore replaces the file's ignore
-    assert "train.py:1:1: NBP302 `fit` runs 6 epochs" in result.stdout
+    assert "train.py:1:1: NBP302 warning: `fit` runs 6 epochs" in result.stdout
     assert run_nbport("check", "--select", "NBP1", ".", cwd=tmp_path).returncode == 0
 
 

@@ -21,7 +21,7 @@ from nbport.api import fix_paths
 WINDOWS = "p = 'data\\\\x.csv'\n"
 WINDOWS_FIXED = "p = 'data/x.csv'\n"
 #: The message of NBP001, which flags BAD_NOTEBOOK's `!cd data`.
-SHELL_CD = "NBP001 `!cd data` runs in a throw-away shell"
+SHELL_CD = "NBP001 error: `!cd data` runs in a throw-away shell"
 
 
 def _write(path: Path, text: str = BAD_NOTEBOOK) -> Path:

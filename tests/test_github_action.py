@@ -271,10 +271,10 @@ def test_a_finding_becomes_an_annotation_and_fails_the_step(
 ) -> None:
     code, output = run_nbport_step(installed, workspace, tmp_path)
     assert code == 1, output
-    annotations = [line for line in output.splitlines() if line.startswith("::warning ")]
+    annotations = [line for line in output.splitlines() if line.startswith("::error ")]
     assert len(annotations) == 1, output
     # The line of the raw .ipynb file where `!cd data` stands; the message names the cell.
-    assert annotations[0].startswith("::warning file=nb.ipynb,line=9,"), annotations
+    assert annotations[0].startswith("::error file=nb.ipynb,line=9,"), annotations
     assert "title=NBP001" in annotations[0]
     assert "cell 1" in annotations[0]
     assert not (workspace / "nbport.sarif").exists()
@@ -284,6 +284,7 @@ def test_a_clean_workspace_passes(installed: dict, workspace: Path, tmp_path: Pa
     (workspace / "nb.ipynb").write_text(CLEAN_NOTEBOOK, encoding="utf-8")
     code, output = run_nbport_step(installed, workspace, tmp_path)
     assert code == 0, output
+    assert "::error" not in output
     assert "::warning" not in output
 
 
@@ -292,7 +293,7 @@ def test_sarif_is_written_and_the_step_still_fails(
 ) -> None:
     code, output = run_nbport_step(installed, workspace, tmp_path, sarif="true")
     assert code == 1, output
-    assert "::warning file=nb.ipynb,line=9," in output
+    assert "::error file=nb.ipynb,line=9," in output
     sarif = json.loads((workspace / "nbport.sarif").read_text(encoding="utf-8"))
     assert sarif["version"] == "2.1.0"
     assert [result["ruleId"] for result in sarif["runs"][0]["results"]] == ["NBP001"]
@@ -304,7 +305,7 @@ def test_sarif_file_input_names_the_file(installed: dict, workspace: Path, tmp_p
     )
     # The folder does not exist: that is an error (2), not a finding, and nothing is hidden.
     assert code == 2, output
-    assert "::warning file=nb.ipynb" in output
+    assert "::error file=nb.ipynb" in output
     (workspace / "out").mkdir()
     code, output = run_nbport_step(
         installed, workspace, tmp_path, sarif="true", **{"sarif-file": "out/nbport results.sarif"}
@@ -328,14 +329,14 @@ def test_paths_one_per_line_may_hold_spaces(
         installed, workspace, tmp_path, paths="  my notebooks\n\nother  \n"
     )
     assert code == 1, output
-    files = re.findall(r"^::warning file=([^,]+),", output, re.M)
+    files = re.findall(r"^::error file=([^,]+),", output, re.M)
     assert files == ["my notebooks/bad.ipynb", "other/bad.ipynb"], output
 
 
 def test_args_reach_nbport_as_options(installed: dict, workspace: Path, tmp_path: Path) -> None:
     code, output = run_nbport_step(installed, workspace, tmp_path, args="--ignore  NBP001")
     assert code == 0, output
-    assert "::warning" not in output
+    assert "::error" not in output
 
 
 def test_args_are_never_run_by_the_shell(installed: dict, workspace: Path, tmp_path: Path) -> None:

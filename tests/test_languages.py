@@ -307,7 +307,7 @@ def test_github_gives_a_notice_per_skipped_file(tree: Path) -> None:
         "::notice file=c_swift.ipynb,title=nbport::skipped: not Python (Swift)",
         "::notice file=d_bash.ipynb,title=nbport::skipped: not Python (bash)",
     ]
-    assert lines[0].startswith("::warning file=a_python.ipynb,")
+    assert lines[0].startswith("::error file=a_python.ipynb,")
 
 
 # --- Cells VS Code marks as another language ---------------------------------------------------

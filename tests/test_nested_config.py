@@ -203,7 +203,7 @@ def test_a_broken_nested_config_stops_the_run_before_anything_is_written(tmp_pat
         assert result.stdout == ""
         assert result.stderr.splitlines() == [
             "sub/deeper/pyproject.toml: error: tool.nbport.min-epoch: unknown key (known: select,"
-            " extend-select, ignore, per-file-ignores, target, colab-runtime, exclude, extend-exclude,"
+            " extend-select, ignore, per-file-ignores, target, severity, colab-runtime, exclude, extend-exclude,"
             " respect-gitignore, min-epochs, large-file-mb)"
         ]
     assert top.read_text(encoding="utf-8") == below.read_text(encoding="utf-8") == SCRIPT

@@ -8,6 +8,7 @@ off the fixtures (`grep -n`), not taken from nbport.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from conftest import FIXTURES, REPOSITORY, SHARED, require_shared, run_nbport
 import nbport
 from nbport.api import FileReport, RunReport, check_paths, fix_paths
 from nbport.catalog import load_catalog
-from nbport.finding import FileError, Finding, Location
+from nbport.finding import FileError, Finding, Location, Severity
 from nbport.report import github, json_format, sarif
 
 SARIF_SCHEMA = REPOSITORY / "tests" / "schemas" / "sarif-schema-2.1.0.json"
@@ -99,7 +100,12 @@ def finding_at(report: RunReport, rule: str, cell: int | None, line: int) -> Fin
 
 
 def synthetic(rule: str, message: str, path: str, start: Location, end: Location) -> Finding:
-    return Finding(rule=rule, message=message, path=Path(path), start=start, end=end, unit=0)
+    """A finding as the rule `rule` would report it: with its catalog severity (error if unknown)."""
+    entry = load_catalog().get(rule)
+    severity = entry.severity if entry is not None else Severity.ERROR
+    return Finding(
+        rule=rule, message=message, path=Path(path), start=start, end=end, unit=0, severity=severity
+    )
 
 
 # --- JSON ------------------------------------------------------------------------------------
@@ -127,11 +133,22 @@ def test_json_findings_of_a_notebook_and_a_script(workdir: Path) -> None:
     first = document["findings"][0]
     # Cell 3 of colab_tpu_training.ipynb is `!cd gdrive/My\ Drive/gesdet_keras_Colab` (39
     # characters): the end is the column after it.
-    assert list(first) == ["rule", "message", "path", "cell", "line", "column", "end", "fix"]
+    assert list(first) == [
+        "rule",
+        "severity",
+        "message",
+        "path",
+        "cell",
+        "line",
+        "column",
+        "end",
+        "fix",
+    ]
     assert first["message"].startswith("`!cd gdrive/My\\ Drive/gesdet_keras_Colab`")
     del first["message"]
     assert first == {
         "rule": "NBP001",
+        "severity": "error",
         "path": "colab_tpu_training.ipynb",
         "cell": 3,
         "line": 1,
@@ -236,7 +253,7 @@ def test_sarif_validates_and_places_notebook_results_on_raw_lines(workdir: Path)
     assert len(results) == len(report.findings)
     # `!cd gdrive/My\ Drive/gesdet_keras_Colab` is line 53 of the raw file (cell 3, line 1).
     cd = results[0]
-    assert cd["ruleId"] == "NBP001" and cd["level"] == "warning"
+    assert cd["ruleId"] == "NBP001" and cd["level"] == "error"
     assert cd["locations"] == [
         {
             "physicalLocation": {
@@ -297,7 +314,11 @@ def test_sarif_rules_carry_the_catalog_text(workdir: Path) -> None:
     assert shell_cd["name"] == "shell-cd"
     assert shell_cd["shortDescription"]["text"] == entry.summary
     assert shell_cd["fullDescription"]["text"] == entry.why
-    assert shell_cd["defaultConfiguration"] == {"level": "warning"}
+    assert shell_cd["defaultConfiguration"] == {"level": "error"}
+    # NBP302 risks work rather than failing: a warning.
+    assert sarif.rule_descriptor("NBP302", catalog["NBP302"])["defaultConfiguration"] == {
+        "level": "warning"
+    }
     # The help shows why and the first bad → fixed example of rules/NBP001-shell-cd.toml.
     markdown = shell_cd["help"]["markdown"]
     assert entry.why in markdown
@@ -438,14 +459,15 @@ def test_github_notebook_lines_are_raw_file_lines(workdir: Path) -> None:
     cd = finding_at(report, "NBP001", 3, 1)
     # Line 53 of the raw file: `        "!cd gdrive/My\\ Drive/gesdet_keras_Colab\n",`.
     assert commands[0] == (
-        "::warning file=colab_tpu_training.ipynb,line=53,endLine=53,title=NBP001::"
+        "::error file=colab_tpu_training.ipynb,line=53,endLine=53,title=NBP001::"
         "cell 3, line 1, column 1: " + cd.message.replace("%", "%25")
     )
     # `%cd` in the message is escaped as GitHub's toolkit escapes it.
     assert commands[0].endswith("`%25cd`")
     prefixes = [command.split("::")[1] for command in commands]
-    assert "warning file=colab_tpu_training.ipynb,line=75,endLine=75,title=NBP203" in prefixes
-    assert "warning file=colab_tpu_training.ipynb,line=67,endLine=67,title=NBP201" in prefixes
+    assert "error file=colab_tpu_training.ipynb,line=75,endLine=75,title=NBP203" in prefixes
+    assert "error file=colab_tpu_training.ipynb,line=67,endLine=67,title=NBP201" in prefixes
+    # NBP102 (a path that depends on a redirect) is a warning.
     assert "warning file=colab_tpu_training.ipynb,line=86,endLine=86,title=NBP102" in prefixes
     assert "col=" not in "".join(prefixes)
 
@@ -455,7 +477,7 @@ def test_github_notebook_with_string_sources(workdir: Path) -> None:
     cd = finding_at(report, "NBP001", 2, 2)
     # The whole cell is one JSON string on raw line 13; cell 2 because the Markdown cell counts.
     assert github.render(report) == (
-        f"::warning file=string_sources.ipynb,line={STRING_SOURCES_CODE_LINE},"
+        f"::error file=string_sources.ipynb,line={STRING_SOURCES_CODE_LINE},"
         f"endLine={STRING_SOURCES_CODE_LINE},title=NBP001::cell 2, line 2, column 1: "
         + cd.message.replace("%", "%25")
         + "\n"
@@ -468,7 +490,7 @@ def test_github_one_line_notebook(workdir: Path) -> None:
     finding_at(report, "NBP001", 1, 3)
     (command,) = github.render(report).splitlines()
     assert command.startswith(
-        "::warning file=one_line.ipynb,line=1,endLine=1,title=NBP001::cell 1, line 3, column 1: "
+        "::error file=one_line.ipynb,line=1,endLine=1,title=NBP001::cell 1, line 3, column 1: "
     )
 
 
@@ -492,12 +514,12 @@ def test_github_script_lines_and_columns(workdir: Path) -> None:
     commands = github.render(report).splitlines()
     cd = finding_at(report, "NBP001", None, 7)
     assert commands[0] == (
-        "::warning file=prepare_data.py,line=7,col=3,endLine=7,endColumn=20,title=NBP001::"
+        "::error file=prepare_data.py,line=7,col=3,endLine=7,endColumn=20,title=NBP001::"
         + cd.message.replace("%", "%25")
     )
     # `images = os.listdir("data\\images")`: the string literal spans columns 21 to 34.
     assert commands[1].startswith(
-        "::warning file=prepare_data.py,line=11,col=21,endLine=11,endColumn=35,title=NBP101::"
+        "::error file=prepare_data.py,line=11,col=21,endLine=11,endColumn=35,title=NBP101::"
     )
 
 
@@ -524,7 +546,7 @@ def test_github_escapes_messages_and_properties() -> None:
     report = RunReport((FileReport(Path("odd,dir:x%/n.py"), (finding,), (error,)),))
     assert github.render(report).splitlines() == [
         "::error file=a%2Cb%3Ac.ipynb,title=nbport::bad: 100%25%0Areally, bad",
-        "::warning file=odd%2Cdir%3Ax%25/n.py,line=1,col=1,endLine=1,endColumn=2,title=NBP101::"
+        "::error file=odd%2Cdir%3Ax%25/n.py,line=1,col=1,endLine=1,endColumn=2,title=NBP101::"
         "50%25 done, see: a%0Ab%0D",
     ]
     # A message cannot end the command or start another one on a new line.
@@ -553,7 +575,7 @@ def test_github_without_file_lines_falls_back_to_line_one(workdir: Path) -> None
     commands = github.render(report).splitlines()
     assert commands
     assert all(
-        c.startswith("::warning file=jupyter_windows_paths.ipynb,line=1,endLine=1,")
+        re.match(r"::(error|warning) file=jupyter_windows_paths\.ipynb,line=1,endLine=1,", c)
         for c in commands
     )
     assert "::cell 3, line 1, column 13: " in commands[0]
@@ -578,7 +600,7 @@ def test_findings_left_after_fix_point_at_the_written_file(workdir: Path) -> Non
     raw = (workdir / "colab_tpu_training.ipynb").read_text(encoding="utf-8").splitlines()
     assert "TPUClusterResolver" in raw[75 - 1]
     prefixes = [c.split("::")[1] for c in github.render(report).splitlines()]
-    assert "warning file=colab_tpu_training.ipynb,line=75,endLine=75,title=NBP203" in prefixes
+    assert "error file=colab_tpu_training.ipynb,line=75,endLine=75,title=NBP203" in prefixes
 
 
 def test_the_shipped_sarif_schema_is_the_shared_one() -> None:

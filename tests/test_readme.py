@@ -18,7 +18,8 @@ def test_rule_table_matches_the_catalog() -> None:
     table = README.split("<!-- rule-table -->")[1].split("<!-- /rule-table -->")[0]
     rows = [line for line in table.strip().splitlines()[2:]]
     expected = [
-        f"| {e.id} | {e.name} | {', '.join(e.targets)} | {e.fix_label} | {e.summary} |"
+        f"| {e.id} | {e.name} | {', '.join(e.targets)} | {e.severity.value} | {e.fix_label}"
+        f" | {e.summary} |"
         for e in load_catalog().values()
     ]
     assert rows == expected

@@ -430,7 +430,7 @@ def test_the_text_report_prints_nbp000_like_any_finding(tmp_path: Path) -> None:
     path = write(tmp_path, "a.py", "x = 1  # nbport: ignore\n")
     report = check_file(path, rules_for(), report_unused_suppressions=True)
     assert [finding_line(finding) for finding in report.findings] == [
-        f"{path}:1:8: NBP000 unused suppression: `# nbport: ignore` silences nothing here"
+        f"{path}:1:8: NBP000 warning: unused suppression: `# nbport: ignore` silences nothing here"
     ]
 
 

@@ -2,8 +2,8 @@
 
 GitHub turns each line into an annotation on the pull request diff::
 
-    ::warning file=train.py,line=7,col=3,endLine=7,endColumn=20,title=NBP001::`!cd data` runs ...
-    ::warning file=nb.ipynb,line=53,endLine=53,title=NBP001::cell 3, line 1, column 1: `!cd ...
+    ::error file=train.py,line=7,col=3,endLine=7,endColumn=20,title=NBP001::`!cd data` runs ...
+    ::warning file=nb.ipynb,line=53,endLine=53,title=NBP302::cell 3, line 1, column 1: `fit` ...
     ::error file=broken.ipynb,title=nbport::invalid JSON: Expecting value (line 1, column 1)
     ::notice file=survival.ipynb,title=nbport::skipped: not Python (R)
 
@@ -48,7 +48,8 @@ def render(report: RunReport) -> str:
 
 
 def finding_command(finding: Finding, file: FileReport) -> str:
-    """`::warning file=…,line=…,…,title=NBP001::message` for one finding of `file`."""
+    """`::error file=…,line=…,…,title=NBP001::message` for one finding of `file`: `::error` or
+    `::warning` as the rule's severity says."""
     start = line_of(finding, finding.start, file)
     end = line_of(finding, finding.end, file)
     # Columns only for a script finding on one line (see the module docstring).
@@ -64,7 +65,7 @@ def finding_command(finding: Finding, file: FileReport) -> str:
         where = finding.start
         message = f"cell {where.cell}, line {where.line}, column {where.column}: {message}"
     properties.append(("title", finding.rule))
-    return workflow_command("warning", properties, message)
+    return workflow_command(finding.severity.value, properties, message)
 
 
 def error_command(error: FileError) -> str:

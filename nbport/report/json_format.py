@@ -11,6 +11,7 @@ every key present::
       "findings": [
         {
           "rule": "NBP001",
+          "severity": "error",
           "message": "`!cd data` runs in a throw-away shell: ...",
           "path": "notebooks/train.ipynb",
           "cell": 3,
@@ -32,6 +33,8 @@ every key present::
 - `findings`: what is left to fix (after `nbport fix`, what it left), in file order, then by
   position in the file.
   - `rule`: the rule id, `NBP` and three digits (`NBP000` is an unused suppression).
+  - `severity`: `error` (the code fails on the target) or `warning` (it risks work or time), the
+    rule's own (see `nbport rules`).
   - `message`: one line of text, the same as the text report's.
   - `path`: the file as nbport was given or found it, with `/` separators (not made absolute).
   - `cell`: the 1-based cell number as Jupyter shows it, Markdown cells counted; `null` for a
@@ -91,6 +94,7 @@ def finding_object(finding: Finding) -> dict[str, Any]:
     available = safety is not FixSafety.NONE
     return {
         "rule": finding.rule,
+        "severity": finding.severity.value,
         "message": finding.message,
         "path": posix_path(finding.path),
         "cell": finding.start.cell,

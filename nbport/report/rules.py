@@ -11,17 +11,24 @@ from nbport.catalog import CatalogEntry, Cells
 
 
 def rule_table(entries: Iterable[CatalogEntry]) -> str:
-    """One line per rule: id, name, targets, fix safety, summary."""
-    rows = [("ID", "NAME", "TARGETS", "FIX", "SUMMARY")]
+    """One line per rule: id, name, targets, severity, fix safety, summary."""
+    rows = [("ID", "NAME", "TARGETS", "SEVERITY", "FIX", "SUMMARY")]
     rows += [
-        (entry.id, entry.name, ",".join(entry.targets), entry.fix_label, entry.summary)
+        (
+            entry.id,
+            entry.name,
+            ",".join(entry.targets),
+            entry.severity.value,
+            entry.fix_label,
+            entry.summary,
+        )
         for entry in entries
     ]
-    widths = [max(len(row[column]) for row in rows) for column in range(4)]
+    widths = [max(len(row[column]) for row in rows) for column in range(5)]
     return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True))
+        "  ".join(cell.ljust(width) for cell, width in zip(row[:5], widths, strict=True))
         + "  "
-        + row[4]
+        + row[5]
         for row in rows
     )
 
@@ -32,7 +39,8 @@ def explain(entry: CatalogEntry) -> str:
         f"{entry.id} {entry.name}",
         entry.summary,
         "",
-        f"Targets: {', '.join(entry.targets)}    Fix: {entry.fix_label}",
+        f"Targets: {', '.join(entry.targets)}    Severity: {entry.severity.value}"
+        f"    Fix: {entry.fix_label}",
         "",
         "Why it breaks",
         _indent(entry.why),

@@ -2,7 +2,7 @@
 
 One run, whose tool describes every rule that has a result (sorted by id, as ruff does), with the
 catalog's summary, explanation and a bad → fixed example as its help. Each finding is a result of
-level `warning`:
+its rule's level, `error` (the code fails on the target) or `warning` (it risks work or time):
 
 - its location is the file, as a URI relative to the checked tree (`uriBaseId` `%SRCROOT%`; an
   absolute path becomes a `file://` URI), and a region;
@@ -42,8 +42,8 @@ SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/nbport/"
 #: The base that relative result URIs are resolved against: the root of the checked tree.
 SOURCE_ROOT = "%SRCROOT%"
-#: Every finding is a warning; errors of the run itself are notifications, not results.
-LEVEL = "warning"
+#: The level of a rule nbport's catalog does not know; errors of the run itself are notifications.
+UNKNOWN_RULE_LEVEL = "warning"
 # A Markdown fence must be longer than any run of backticks inside it.
 _BACKTICKS = re.compile(r"`+")
 
@@ -90,7 +90,7 @@ def rule_descriptor(rule: str, entry: CatalogEntry | None) -> dict[str, Any]:
         return {
             "id": rule,
             "shortDescription": {"text": f"{rule} (not in nbport's rule catalog)"},
-            "defaultConfiguration": {"level": LEVEL},
+            "defaultConfiguration": {"level": UNKNOWN_RULE_LEVEL},
         }
     return {
         "id": entry.id,
@@ -98,7 +98,7 @@ def rule_descriptor(rule: str, entry: CatalogEntry | None) -> dict[str, Any]:
         "shortDescription": {"text": entry.summary, "markdown": entry.summary},
         "fullDescription": {"text": entry.why, "markdown": entry.why},
         "help": {"text": explain(entry), "markdown": help_markdown(entry)},
-        "defaultConfiguration": {"level": LEVEL},
+        "defaultConfiguration": {"level": entry.severity.value},
         "properties": {"targets": list(entry.targets), "fix": entry.fix.value},
     }
 
@@ -150,7 +150,7 @@ def result(finding: Finding, rule_index: int, file: FileReport) -> dict[str, Any
     return {
         "ruleId": finding.rule,
         "ruleIndex": rule_index,
-        "level": LEVEL,
+        "level": finding.severity.value,
         "message": {"text": finding.message},
         "locations": [
             {

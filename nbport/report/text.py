@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from nbport.finding import FileError, Finding, FixSafety
+from nbport.finding import FileError, Finding, FixSafety, Severity
 from nbport.results import FileReport, RunReport
 
 if TYPE_CHECKING:
@@ -24,9 +24,12 @@ def plain(text: str, **_: object) -> str:
 
 
 def finding_line(finding: Finding, style: Style = plain) -> str:
-    """`path:cell 3:2:5: NBP001 message` (notebooks) or `path:12:5: NBP001 message` (scripts)."""
+    """`path:cell 3:2:5: NBP001 error: message` (notebooks) or `path:12:5: NBP302 warning: message`
+    (scripts): the rule's severity after its id."""
     where = style(f"{finding.path}:{finding.start.label()}:", bold=True)
-    return f"{where} {style(finding.rule, fg='red', bold=True)} {finding.message}"
+    color = "red" if finding.severity is Severity.ERROR else "yellow"
+    rule = style(f"{finding.rule} {finding.severity.value}:", fg=color, bold=True)
+    return f"{where} {rule} {finding.message}"
 
 
 def error_line(error: FileError, style: Style = plain) -> str:

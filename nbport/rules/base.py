@@ -169,6 +169,7 @@ class Rule:
                 end=spot.unit.location(spot.end),
                 unit=spot.unit.unit.index,
                 fix=self._fix(kept, metadata, safety),
+                severity=self.entry.severity,
             )
         )
 
@@ -193,6 +194,7 @@ class Rule:
                 end=end,
                 unit=unit,
                 fix=self._fix(edits, (), safety),
+                severity=self.entry.severity,
             )
         )
 
