@@ -114,6 +114,22 @@ def installable(distribution: str, version: str, python: tuple[int, int] | str) 
     return None
 
 
+def releases(
+    distribution: str, python: tuple[int, int] | str
+) -> tuple[tuple[str, WheelStatus], ...]:
+    """Every release of `distribution` the index holds, oldest first, each with what pip finds
+    for it on `python`: for a reader that matches releases against a version specifier as pip
+    does. Empty when the index does not know the distribution or the Python."""
+    name = normalize(distribution)
+    known = _releases(name)
+    statuses = _index()["distributions"].get(name, {}).get(_python_key(python))
+    if known is None or statuses is None:
+        return ()
+    return tuple(
+        (version, WheelStatus(letter)) for version, letter in zip(known[0], statuses, strict=True)
+    )
+
+
 def installable_versions(
     distribution: str, python: tuple[int, int] | str, *, prereleases: bool = False
 ) -> tuple[str, ...]:
@@ -144,5 +160,6 @@ __all__ = [
     "installable",
     "installable_versions",
     "known_distributions",
+    "releases",
     "wheel_status",
 ]

@@ -60,6 +60,7 @@ CASES: dict[str, tuple[str, Sequence[str], Sequence[str]]] = {
     "NBP003 shell-prompt": ("notebook", (), ["!apt-get install ffmpeg"]),
     "NBP004 unquoted space": ("notebook", (), ["!cp -r /content/drive/My Drive/data x"]),
     "NBP005 tensorflow_version": ("notebook", (), ["%tensorflow_version 2.x"]),
+    "NBP006 pip-no-wheel": ("notebook", (), ["!pip install torch==1.9.0 'numpy<2.1'"]),
     "NBP101 windows-path": ("notebook", (), ["path = 'data\\\\images\\\\x.png'"]),
     "NBP102 drive-legacy-path": ("notebook", (), ["p = '/content/drive/My Drive/x.png'"]),
     "NBP103 laptop-path": ("notebook", (), ["base = '/Users/me/Downloads/x'"]),

@@ -104,15 +104,22 @@ def test_the_corpus_pins_are_indexed() -> None:
 @pytest.mark.parametrize(
     ("line", "pins"),
     [
-        ("!pip install torch==1.12.1 torchvision", [("torch", "1.12.1")]),
-        ('%pip install -q "tensorflow-text==2.11.*"', [("tensorflow-text", "2.11.*")]),
-        ('!pip install "datasets[s3]==2.9.0" sagemaker', [("datasets", "2.9.0")]),
+        ("!pip install torch==1.12.1 torchvision", [("torch", "==1.12.1")]),
+        ('%pip install -q "tensorflow-text==2.11.*"', [("tensorflow-text", "==2.11.*")]),
+        ('!pip install "datasets[s3]==2.9.0" sagemaker', [("datasets", "==2.9.0")]),
         (
             "!{sys.executable} -m pip install --upgrade onnxruntime==1.4.0",
-            [("onnxruntime", "1.4.0")],
+            [("onnxruntime", "==1.4.0")],
         ),
-        ("!pip3 install Html5lib==0.99999999  # comment", [("html5lib", "0.99999999")]),
-        ("!pip install 'x>=1.0'", []),
+        ("!pip3 install Html5lib==0.99999999  # comment", [("html5lib", "==0.99999999")]),
+        # ranges bounded from above are pins too; a lower bound alone is not
+        (
+            "%pip install 'numpy<2.1' tensorflow_metadata~=1.10.0",
+            [("numpy", "<2.1"), ("tensorflow-metadata", "~=1.10.0")],
+        ),
+        ("!pip install 'scipy>=1.0,<=1.10'", [("scipy", ">=1.0,<=1.10")]),
+        ("!pip install 'x>=1.0' 'y!=2.0'", []),
+        ("!pip install -q transformers 2>&1", []),
         ("x == 1", []),
     ],
 )

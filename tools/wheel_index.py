@@ -5,8 +5,9 @@ Python 3.13, and none has an sdist. Rules that judge `pip install` pins read thi
 PyPI's JSON API (`pypi.py`) for:
 
 * the distributions that the shared corpus of real notebooks (`../shared/corpus/`) pins in a
-  `pip install` line (`!pip install x==1.2`, `%pip install "x[extra]==1.2"`, found by a plain scan
-  of its code cells and scripts: `corpus_pins`);
+  `pip install` line, with a specifier that bounds the version from above (`!pip install x==1.2`,
+  `%pip install "x[extra]==1.2"`, `'x<2.1'`, `x~=1.10.0`; found by a plain scan of its code cells
+  and scripts: `corpus_pins`), as NBP006 (pip-no-wheel) reads them;
 * the common ML stack (`ML_STACK` below), pinned or not.
 
 For each release of each distribution and each Python that a runtime of
@@ -110,8 +111,11 @@ ML_STACK = (
 #: A `pip install` command in a notebook or a script line (`!pip`, `%pip`, `pip3`, `python -m pip`,
 #: `{sys.executable} -m pip`).
 PIP_INSTALL = re.compile(r"\bpip3?\s+install\b(.*)$")
-#: One requirement pinned with `==` (`x==1.2`, `"x[extra]==1.2.*"`).
-PIN = re.compile(r"""^["']?([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==([^\s"';]+)""")
+#: One requirement with a version specifier (`x==1.2`, `"x[extra]==1.2.*"`, `'x>=1,<2'`).
+PIN = re.compile(r"""^["']?([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*([<>=!~][^\s"';]*)""")
+#: What makes a specifier a pin: an operator bounding the version from above (`==`, `===`,
+#: `~=`, `<`, `<=`); a lower bound alone (`x>=1.0`) lets pip take the newest release.
+UPPER_BOUND = re.compile(r"==|~=|<")
 
 
 def normalize(name: str) -> str:
@@ -120,14 +124,14 @@ def normalize(name: str) -> str:
 
 
 def pins_in(line: str) -> list[tuple[str, str]]:
-    """The `(distribution, version)` pins of a `pip install` line (none for other lines)."""
+    """The `(distribution, specifier)` pins of a `pip install` line (none for other lines)."""
     match = PIP_INSTALL.search(line)
     if match is None:
         return []
     found = []
     for word in match.group(1).split():
         pin = PIN.match(word)
-        if pin:
+        if pin and UPPER_BOUND.search(pin.group(2)):
             found.append((normalize(pin.group(1)), pin.group(2)))
     return found
 

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from nbport.rules.shell import ShellToken, subcommand
+from nbport.rules.shell import EscapeCommand, ShellToken, subcommand
 from nbport.rules.tables import rule_table
 
 _PIP = re.compile(r"pip[0-9.]*")
@@ -97,6 +97,15 @@ def pip_command(words: Sequence[ShellToken]) -> PipCommand | None:
     verb = subcommand(words[size - 1 :], _PIP_VALUE_OPTIONS)
     arguments = words[words.index(verb) + 1 :] if verb is not None else ()
     return PipCommand(tuple(words[:size]), verb, tuple(arguments))
+
+
+def requirement_span(command: EscapeCommand, requirement: Requirement) -> tuple[int, int] | None:
+    """Where `requirement` stands in the unit of `command` (inside its quotes: `'keras<2.4'`), to
+    report it there; None when it is written too oddly to find again (`tensorflow=="1.15"`)."""
+    word = requirement.word
+    inside = word.raw.find(word.value)
+    start = command.place(word.start + inside) if inside >= 0 else None
+    return None if start is None else (start, start + len(word.value))
 
 
 def specifier_only_below(specifier: str, bound: tuple[int, ...]) -> bool:

@@ -1,17 +1,29 @@
-"""NBP205 tf1-install: `pip install tensorflow==1.*` (or an old Keras) in a `!`/`%pip` line."""
+"""NBP205 tf1-install: `pip install tensorflow==1.*` (or an old Keras) in a `!`/`%pip` line.
+
+NBP205 owns these requirements: NBP006 (pip-no-wheel), which reports every pinned install with no
+wheel for Colab's Python, leaves to it those `tf1_only` accepts. The cause is one (the notebook is
+TF 1 code) and so is the advice (port it to Colab's TensorFlow 2, not pick another pin).
+"""
 
 from __future__ import annotations
 
 from nbport.escapes import Escape
 from nbport.rules.base import Rule
-from nbport.rules.pip import Requirement, pip_command
-from nbport.rules.shell import EscapeCommand, escape_command
+from nbport.rules.pip import Requirement, pip_command, requirement_span
+from nbport.rules.shell import escape_command
 from nbport.rules.tables import rule_table
 
 #: Distribution names (PEP 503 normalised) and the first version Colab's Python can install and use.
 _FIRST_WORKING = {
     name: tuple(release) for name, release in rule_table(__file__)["first-working"].items()
 }
+
+
+def tf1_only(requirement: Requirement) -> bool:
+    """Whether `requirement` admits only TF 1 era releases (`tensorflow==1.15`, `keras<2.4`): what
+    NBP205 reports, and NBP006 leaves to it."""
+    bound = _FIRST_WORKING.get(requirement.name)
+    return bound is not None and requirement.only_below(bound)
 
 
 class Tf1InstallRule(Rule):
@@ -27,31 +39,25 @@ class Tf1InstallRule(Rule):
             if pip is None or pip.subcommand is None or pip.subcommand.value != "install":
                 continue
             for requirement in pip.requirements():
-                bound = _FIRST_WORKING.get(requirement.name)
-                if bound is not None and requirement.only_below(bound):
-                    self.report(_written(command, requirement) or escape, _message(requirement))
+                if tf1_only(requirement):
+                    where = requirement_span(command, requirement) or escape
+                    self.report(where, self._message(requirement))
 
-
-def _written(command: EscapeCommand, requirement: Requirement) -> tuple[int, int] | None:
-    """Where the requirement stands in the unit (inside its quotes, `'keras<2.4'`); None when it is
-    written too oddly to find again (`tensorflow=="1.15"`)."""
-    word = requirement.word
-    inside = word.raw.find(word.value)
-    start = command.place(word.start + inside) if inside >= 0 else None
-    return None if start is None else (start, start + len(word.value))
-
-
-def _message(requirement: Requirement) -> str:
-    """What goes wrong on Colab with `requirement`, and what to do instead."""
-    text = requirement.word.value
-    if requirement.name == "keras":
+    def _message(self, requirement: Requirement) -> str:
+        """What goes wrong on the target runtime with `requirement`, and what to do instead; the
+        versions are the runtime table's (`TensorFlow 2.20`, `Python 3.13`)."""
+        runtime = self.runtime
+        text = requirement.word.value
+        tensorflow = runtime.describe("tensorflow") or "TensorFlow 2"
+        if requirement.name == "keras":
+            keras = runtime.describe("keras") or "Keras"
+            return (
+                f"`{text}` installs a multi-backend Keras from before 2.4, which replaces the "
+                f"{keras} of {runtime.label} and fails at `import keras` with its {tensorflow}: "
+                "drop it and use `from tensorflow import keras`"
+            )
         return (
-            f"`{text}` installs a multi-backend Keras from before 2.4, which replaces Colab's Keras "
-            "and fails at `import keras` with Colab's TensorFlow: drop it and use "
-            "`from tensorflow import keras`"
+            f"`{text}` asks for TensorFlow 1, which has no wheel for {runtime.describe_python()} "
+            f"({runtime.label}): the install fails; use the {tensorflow} it has installed, "
+            "porting TF 1 code with `tf.compat.v1`"
         )
-    return (
-        f"`{text}` asks for TensorFlow 1, which has no wheels for the Python Colab runs: the "
-        "install fails or breaks the runtime; use Colab's TensorFlow 2 (port TF 1 code with "
-        "`tf.compat.v1`)"
-    )
