@@ -308,7 +308,7 @@ def test_config_command_shows_values_and_sources(tmp_path: Path) -> None:
     )
     assert by_key["large-file-mb"].startswith("large-file-mb = 1024 ")
     assert by_key["select"].endswith("# default")
-    assert lines[-1] == "# rules: NBP001 NBP002 NBP201 NBP401 NBP402"
+    assert lines[-1] == "# rules: NBP001 NBP002 NBP005 NBP201 NBP401 NBP402"
 
 
 def test_describe_shows_exclusions_and_their_sources(tmp_path: Path) -> None:

@@ -10,8 +10,6 @@ EXPECTED = {
     "colab_tpu_training.ipynb": [
         ("cell 3:1:1", "NBP001"),  # !cd gdrive/My\ Drive/...
         ("cell 3:1:5", "NBP102"),  # gdrive/My\ Drive under the drive.mount('/content/gdrive') point
-        ("cell 4:3:1", "NBP201"),  # from keras.models import Sequential, next to keras_to_tpu_model
-        ("cell 4:4:1", "NBP201"),  # from keras.layers import ...
         ("cell 4:8:13", "NBP203"),  # tf.contrib.tpu.keras_to_tpu_model
         ("cell 4:10:14", "NBP203"),  # tf.contrib.tpu.TPUDistributionStrategy
         ("cell 4:11:9", "NBP203"),  # tf.contrib.cluster_resolver.TPUClusterResolver
@@ -26,10 +24,9 @@ EXPECTED = {
         ("cell 4:1:1", "NBP001"),  # !cd data
         ("cell 4:2:2", "NBP003"),  # !unzip -q images.zip asks on every re-run
     ],
+    # `from keras...` beside tf.keras (here and in colab_tpu_training): one Keras on today's runtime,
+    # whose TensorFlow is >= 2.16, and neither file pins an older one: no NBP201.
     "train_blstm_debug.py": [
-        ("6:1", "NBP201"),
-        ("7:1", "NBP201"),
-        ("8:1", "NBP201"),
         ("10:19", "NBP101"),
         ("11:19", "NBP101"),
     ],
@@ -79,11 +76,9 @@ EXPECTED_LOCAL = {
     "colab_tpu_training.ipynb": [
         ("cell 2:1:1", "NBP401"),  # from google.colab import drive, unguarded
         ("cell 3:1:1", "NBP001"),
-        ("cell 4:3:1", "NBP201"),
-        ("cell 4:4:1", "NBP201"),
     ],
     "jupyter_windows_paths.ipynb": [("cell 4:1:1", "NBP001")],
-    "train_blstm_debug.py": [("6:1", "NBP201"), ("7:1", "NBP201"), ("8:1", "NBP201")],
+    "train_blstm_debug.py": [],
     "prepare_data.py": [("7:3", "NBP001"), ("7:7", "NBP402")],  # # !cd /content/data
     "clean_mnist.ipynb": [("cell 2:1:5", "NBP402")],  # %cd /content
     "seed000_gesture_tpu.ipynb": [("cell 3:1:1", "NBP401")],  # from google.colab import drive

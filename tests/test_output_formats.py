@@ -282,7 +282,7 @@ def test_sarif_validates_and_places_notebook_results_on_raw_lines(workdir: Path)
         for r in results
     ]
     assert ("NBP203", 4, 11, 75) in regions
-    assert ("NBP201", 4, 3, 67) in regions
+    assert ("NBP203", 4, 8, 72) in regions
     assert ("NBP102", 5, 1, 86) in regions
     # A script keeps its own lines and columns: `# !cd /content/data` at 7:3.
     script = next(
@@ -466,7 +466,7 @@ def test_github_notebook_lines_are_raw_file_lines(workdir: Path) -> None:
     assert commands[0].endswith("`%25cd`")
     prefixes = [command.split("::")[1] for command in commands]
     assert "error file=colab_tpu_training.ipynb,line=75,endLine=75,title=NBP203" in prefixes
-    assert "error file=colab_tpu_training.ipynb,line=67,endLine=67,title=NBP201" in prefixes
+    assert "error file=colab_tpu_training.ipynb,line=72,endLine=72,title=NBP203" in prefixes
     # NBP102 (a path that depends on a redirect) is a warning.
     assert "warning file=colab_tpu_training.ipynb,line=86,endLine=86,title=NBP102" in prefixes
     assert "col=" not in "".join(prefixes)

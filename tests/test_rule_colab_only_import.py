@@ -96,3 +96,49 @@ def test_message_shows_the_semicolon_after_the_statement() -> None:
 
 def test_plain_script() -> None:
     assert labels(["import sys\nfrom google.colab import drive\n"], "script") == ["2:1"]
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        # Set by hand: True everywhere, so no guard, in any branch of the `if`.
+        (
+            ["IN_COLAB = True", "if not IN_COLAB:\n    pass\nelse:\n    import google.colab"],
+            ["cell 2:4:5"],
+        ),
+        # The last binding counts: a flag from the environment set by hand afterwards...
+        (
+            [
+                "IS_COLAB = 'google.colab' in sys.modules\nIS_COLAB = True",
+                "if IS_COLAB:\n    import google.colab",
+            ],
+            ["cell 2:2:5"],
+        ),
+        # ... and a value set by hand, then computed.
+        (
+            [
+                "IS_COLAB = True\nIS_COLAB = 'COLAB_GPU' in os.environ",
+                "if IS_COLAB:\n    import google.colab",
+            ],
+            [],
+        ),
+        # A function's local `True` is not the notebook's flag.
+        (
+            [
+                "def f():\n    IS_COLAB = True\n    return IS_COLAB",
+                "if IS_COLAB:\n    import google.colab",
+            ],
+            [],
+        ),
+        # `False` by hand never runs the import: no failure to report.
+        (["IS_COLAB = False", "if IS_COLAB:\n    import google.colab"], []),
+    ],
+)
+def test_a_flag_set_to_true_by_hand_is_no_guard(cells: list[str], expected: list[str]) -> None:
+    assert labels(cells) == expected
+
+
+def test_the_message_says_where_the_flag_is_set_by_hand() -> None:
+    cells = ["COLAB = True", "if COLAB:\n    from google.colab import drive"]
+    (finding,) = check_document(document_from_cells(cells, "notebook"), [ENTRY]).findings
+    assert "`COLAB` is set to True by hand at cell 1, line 1" in finding.message

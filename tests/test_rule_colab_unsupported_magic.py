@@ -10,6 +10,8 @@ from nbport.catalog import load_catalog
 from nbport.documents import document_from_cells
 from nbport.engine import check_document
 from nbport.finding import FixSafety
+from nbport.selection import select_rules
+from nbport.settings import RuleSettings
 
 ENTRY = load_catalog()["NBP005"]
 
@@ -107,3 +109,21 @@ def test_percent_script_commented_backend_is_replaced() -> None:
 def test_bare_tensorflow_version_is_reported_without_a_fix() -> None:
     result = check_document(document_from_cells(["%tensorflow_version"], "notebook"), [ENTRY])
     assert [finding.fix for finding in result.findings] == [None]
+
+
+def test_tensorflow_version_is_reported_under_the_local_target_too() -> None:
+    # Off Colab the magic never existed: plain IPython stops with `UsageError`.
+    assert "NBP005" in [entry.id for entry in select_rules(load_catalog(), target="local")]
+    result = check_document(document_from_cells(["%tensorflow_version 2.x"], "notebook"), [ENTRY])
+    (finding,) = result.findings
+    assert "UsageError" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("runtime", "named"), [("latest", "TensorFlow 2.20"), ("2025.07", "TensorFlow 2.18")]
+)
+def test_messages_name_the_runtimes_tensorflow(runtime: str, named: str) -> None:
+    cells = ["%tensorflow_version 2.x", "%tensorflow_version 1.x"]
+    settings = RuleSettings(colab_runtime=runtime)
+    result = check_document(document_from_cells(cells, "notebook"), [ENTRY], settings)
+    assert [named in finding.message for finding in result.findings] == [True, True]

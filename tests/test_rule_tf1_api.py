@@ -16,6 +16,7 @@ from nbport.engine import check_document, python3_tree
 from nbport.escapes import scan, strip_leading_indent
 from nbport.finding import FixSafety
 from nbport.rules.tf_api import TABLE_PATH, symbol_table
+from nbport.settings import RuleSettings
 
 ENTRY = load_catalog()["NBP202"]
 
@@ -354,3 +355,113 @@ def test_a_module_name_written_with_spaces_is_still_renamed() -> None:
     assert fixed("from tensorflow . logging import info") == [
         "from tensorflow.compat.v1.logging import info"
     ]
+
+
+def _findings(cells: list[str], runtime: str = "latest") -> list[tuple[str, str, object]]:
+    """(place, message, fix) of each finding on `cells`, checked against `runtime`."""
+    settings = RuleSettings(colab_runtime=runtime)
+    result = check_document(document_from_cells(cells, "notebook"), [ENTRY], settings)
+    return [(f.start.label(), f.message, f.fix) for f in result.findings]
+
+
+def test_an_optimizer_assigned_then_compiled_in_a_later_cell_goes_into_keras() -> None:
+    cells = [
+        "import tensorflow as tf\nopt = tf.train.GradientDescentOptimizer(0.1)",
+        "model = tf.keras.Sequential()",
+        "model.compile(loss='mse', optimizer=opt)",
+    ]
+    ((place, message, fix),) = _findings(cells)
+    assert place == "cell 1:2:7"
+    assert "`compile` at cell 3, line 1" in message
+    assert "`tf.compat.v1.train.GradientDescentOptimizer` included" in message
+    assert fix is not None and fix.safety is FixSafety.UNSAFE
+    assert [edit.replacement for edit in fix.edits] == ["tf.keras.optimizers.SGD"]
+
+
+def test_an_optimizer_that_minimizes_a_graph_loss_keeps_the_compat_v1_rename() -> None:
+    cells = [
+        "import tensorflow as tf\nopt = tf.train.AdamOptimizer(0.1)\nstep = opt.minimize(loss)"
+    ]
+    ((_, message, fix),) = _findings(cells)
+    assert "Keras" not in message
+    assert fix is not None and fix.safety is FixSafety.SAFE
+    assert [edit.replacement for edit in fix.edits] == ["tf.compat.v1.train.AdamOptimizer"]
+
+
+@pytest.mark.parametrize(
+    ("call", "replacements"),
+    [
+        (
+            "tf.train.MomentumOptimizer(0.1, 0.9, use_nesterov=True)",
+            ["tf.keras.optimizers.SGD", "nesterov=True"],
+        ),
+        (
+            "tf.train.RMSPropOptimizer(learning_rate=0.1, decay=0.95)",
+            ["tf.keras.optimizers.RMSprop", "rho=0.95"],
+        ),
+        ("tf.train.AdamOptimizer(0.1, 0.9, 0.99, 1e-8)", ["tf.keras.optimizers.Adam"]),
+        ("tf.train.GradientDescentOptimizer(0.1, True)", None),  # use_locking, positionally
+        ("tf.train.AdagradOptimizer(0.1, **options)", None),
+        ("tf.train.ProximalGradientDescentOptimizer(0.1)", None),
+    ],
+)
+def test_keras_fixes_only_where_the_arguments_map(
+    call: str, replacements: list[str] | None
+) -> None:
+    cells = [f"import tensorflow as tf\nm = tf.keras.Sequential()\nm.compile({call}, loss='mse')"]
+    ((_, message, fix),) = _findings(cells)
+    assert "Could not interpret optimizer identifier" in message
+    if replacements is None:
+        assert fix is None
+    else:
+        assert fix is not None and [edit.replacement for edit in fix.edits] == replacements
+
+
+@pytest.mark.parametrize(
+    ("cells", "places"),
+    [
+        # Graph evidence: a Session that runs, placeholders, or merge_all written the TF 1 way.
+        (
+            [
+                "import tensorflow as tf\ntf.summary.histogram('w', w)\nsess = tf.Session()\nsess.run(w)"
+            ],
+            ["cell 1:1:1", "cell 1:2:1", "cell 1:3:8"],  # and the switch to graph mode
+        ),
+        (
+            [
+                "import tensorflow as tf\ntf.summary.image('x', x)\nm = tf.compat.v1.summary.merge_all()"
+            ],
+            ["cell 1:2:1"],
+        ),
+        # No graph: TF 2's own summary call, whatever its arguments.
+        (["import tensorflow as tf\ntf.summary.scalar('loss', loss)"], []),
+        # A TF 2 writer in the file: the TF 2 API on purpose.
+        (
+            [
+                "import tensorflow as tf\nw = tf.summary.create_file_writer('l')\ntf.summary.scalar('a', a)\ns = tf.summary.merge_all()"
+            ],
+            ["cell 1:4:5"],
+        ),
+        # TF 2's signature in graph code: `step=`.
+        (
+            [
+                "import tensorflow as tf\ntf.summary.scalar('a', a, step=1)\ns = tf.summary.merge_all()"
+            ],
+            ["cell 1:3:5"],
+        ),
+    ],
+)
+def test_tf1_summaries_are_reported_in_graph_code_only(cells: list[str], places: list[str]) -> None:
+    assert [place for place, _, _ in _findings(cells)] == places
+
+
+@pytest.mark.parametrize(
+    ("runtime", "named"), [("latest", "TensorFlow 2.20"), ("2025.07", "TensorFlow 2.18")]
+)
+def test_messages_name_the_runtimes_tensorflow_and_tf_keras(runtime: str, named: str) -> None:
+    findings = _findings(
+        ["import tensorflow as tf\nsess = tf.Session()\ny = tf.layers.dense(x, 3)"], runtime
+    )
+    assert all(f"gone from Colab's {named}" in message for _, message, _ in findings)
+    assert "Colab ships `tf_keras` 2." in findings[-1][1]
+    assert "pip install" not in findings[-1][1]

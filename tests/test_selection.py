@@ -28,7 +28,7 @@ def test_prefixes_stay_in_the_target_but_a_named_rule_always_runs() -> None:
     assert _ids(select=["NBP0"], target="local") == {
         rule_id for rule_id in _ids(target="local") if rule_id.startswith("NBP0")
     }
-    assert "NBP005" not in _ids(select=["NBP0"], target="local")  # NBP005 is a colab rule
+    assert "NBP004" not in _ids(select=["NBP0"], target="local")  # NBP004 is a colab rule
     assert _ids(select=["NBP101"], target="local") == {"NBP101"}
     assert _ids(select=["windows-path"], target="local") == {"NBP101"}
 

@@ -18,6 +18,31 @@ class ColabOnlyImportRule(Rule):
 
     def __init__(self) -> None:
         self.guards = ColabGuards()
+        #: The tests of the `if`s (and ternaries) around the node being visited.
+        self._tests: list[ast.expr] = []
+
+    def visit_If(self, node: ast.If | ast.IfExp) -> None:
+        """An `if` whose test may name a flag set by hand (`if IS_COLAB:`)..."""
+        self._tests.append(node.test)
+
+    def leave_If(self, node: ast.If | ast.IfExp) -> None:
+        """... up to its end."""
+        self._tests.pop()
+
+    visit_IfExp = visit_If
+    leave_IfExp = leave_If
+
+    def _hard_coded_note(self) -> str:
+        """`IS_COLAB` set to True by hand, where an `if` around names it: why that is no guard."""
+        for test in reversed(self._tests):
+            for node in ast.walk(test):
+                if isinstance(node, ast.Name) and node.id in self.guards.hard_coded:
+                    place = self.guards.hard_coded[node.id]
+                    return (
+                        f" (`{node.id}` is set to True by hand at {place}, not computed from the "
+                        "machine, so `if` on it guards nothing)"
+                    )
+        return ""
 
     def begin_unit(self) -> None:
         """Flags set in this unit guard the later ones."""
@@ -48,7 +73,8 @@ class ColabOnlyImportRule(Rule):
         statement = " ".join(written.split())
         self.report(
             node,
-            f"`{statement}` raises ModuleNotFoundError everywhere but Colab; guard it: "
+            f"`{statement}` raises ModuleNotFoundError everywhere but Colab"
+            f"{self._hard_coded_note()}; guard it: "
             f"`try: {statement}` / `except ImportError: ...`, or run it only "
             'under `if "google.colab" in sys.modules:`',
         )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import ast
 import re
 
-from nbport.escapes import Escape, EscapeKind
+from nbport.escapes import Escape, EscapeKind, scan
+from nbport.finding import Location
 from nbport.rules.calls import EnclosingCalls, leaf_name
 from nbport.rules.guards import ColabGuards
 from nbport.rules.strings import Literal, LiteralRule, shortened
@@ -20,6 +21,8 @@ _UNQUOTED_PATH_END = re.compile(r"""(?<!\\)[\s'";|&)]""")
 #: Magics whose argument is the rest of the line, spaces and all: `%cd /content/drive/My Drive`.
 _WHOLE_LINE_MAGICS = frozenset({"cd", "pushd"})
 _SHELL = (EscapeKind.SHELL, EscapeKind.SHELL_CAPTURE, EscapeKind.LINE_MAGIC)
+#: Cell magics whose argument is the file the cell's body is written to: `%%writefile -a path`.
+_FILE_CELL_MAGICS = frozenset({"writefile", "file"})
 #: The calls below and the message, in `colab_path.toml` beside this module.
 _TABLE = rule_table(__file__)
 #: Calls whose string arguments are messages or mount points, not paths the code depends on.
@@ -51,6 +54,33 @@ class ColabPathRule(EnclosingCalls, LiteralRule):
             path = _shell_word(line, match.start())
         start = escape.start + match.start()
         self.report((start, start + len(path)), _TABLE["message"].format(path=shortened(path)))
+
+    def end_document(self) -> None:
+        """`%%writefile /content/train.py`: a cell the engine does not parse (its body is no
+        Python of the notebook), so no hook sees its first line; read it here from the text.
+        Nothing can guard a cell magic."""
+        for unit in self.document.units():
+            text = unit.text
+            if ("writefile" not in text and "%%file" not in text) or "/content" not in text:
+                continue
+            magic = next(iter(scan(text, unit.escape_style).escapes), None)
+            if magic is None or magic.kind is not EscapeKind.CELL_MAGIC:
+                continue
+            if magic.name not in _FILE_CELL_MAGICS:
+                continue
+            line = text[magic.start : magic.end]
+            match = _CONTENT_PATH.search(line)
+            if match is None:
+                continue
+            path = _shell_word(line, match.start())
+            start = magic.start + match.start()
+            before = text[:start]
+            row = before.count("\n")
+            column = start - (before.rfind("\n") + 1) + 1
+            first = Location(unit.cell, unit.first_line + row, column)
+            last = Location(unit.cell, unit.first_line + row, column + len(path))
+            message = _TABLE["message"].format(path=shortened(path))
+            self.report_at(first, last, unit.index, message)
 
     def is_enclosing(self, node: ast.Call) -> bool:
         """`print('saved to /content/x')`, `drive.mount('/content/drive')`: no path the code uses."""

@@ -21,14 +21,15 @@ _WIDGET_BACKENDS = frozenset(_TABLE["backends"]["widget"])
 _CATCH_ALL = frozenset(_TABLE["guards"]["catch-all"])
 _WIDGET_MANAGER = "enable_custom_widget_manager"
 
+#: `{tensorflow}`: how the runtime's TensorFlow is named (`TensorFlow 2.20`).
 _TF2_MESSAGE = (
-    "`%tensorflow_version` was removed from Colab, which ships only TensorFlow 2: the line does "
-    "nothing there and fails everywhere else"
+    "`%tensorflow_version` was removed from Colab, which ships only {tensorflow}: the line does "
+    "nothing there, and stops the cell everywhere else (`UsageError: Line magic function not found`)"
 )
 _TF1_MESSAGE = (
-    "`%tensorflow_version 1.x` fails on Colab, which no longer ships TensorFlow 1: this notebook's "
-    "TF1 code must be ported to TensorFlow 2 (`tf.compat.v1`, see NBP202) or run locally with "
-    "TensorFlow 1.15"
+    "`%tensorflow_version 1.x` fails on Colab, which ships only {tensorflow}, and everywhere else, "
+    "where the magic never existed: port this notebook's TF1 code to TensorFlow 2 "
+    "(`tf.compat.v1`, see NBP202), or run it locally with TensorFlow 1.15 without this line"
 )
 _DELETE = "; delete it"
 _COLAB_TEST = "; this `try:` uses it to tell Colab from elsewhere: use `import google.colab`"
@@ -91,17 +92,23 @@ class ColabUnsupportedMagicRule(Rule):
             return None
         return Edit(at, at + len(backend), "inline")
 
+    def _tensorflow(self) -> str:
+        """`TensorFlow 2.20`, from the runtime table (any TensorFlow 2 if it has none)."""
+        described = self.runtime.describe("tensorflow")
+        return described or "TensorFlow 2"
+
     def _tensorflow_version(self, escape: Escape) -> None:
         version = escape.args.strip()
         if version.startswith("1"):
-            self.report(escape, _TF1_MESSAGE)
+            self.report(escape, _TF1_MESSAGE.format(tensorflow=self._tensorflow()))
             return
         # Only `2.x` is removed for the user; a bare `%tensorflow_version` (which listed the
         # versions) or an odd argument is reported for them to delete.
         edit, safety, note = (
             self._removal(escape) if version.startswith("2") else (None, None, _DELETE)
         )
-        self.report(escape, _TF2_MESSAGE + note, edits=[edit], safety=safety)
+        message = _TF2_MESSAGE.format(tensorflow=self._tensorflow())
+        self.report(escape, message + note, edits=[edit], safety=safety)
 
     def _removal(self, escape: Escape) -> tuple[Edit | None, FixSafety | None, str]:
         """The edit that takes the `%tensorflow_version 2.x` line out (None if none is right), its

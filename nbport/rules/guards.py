@@ -11,7 +11,8 @@ flag set in one of those units guards the later ones.
 A test checks for Colab when it mentions the string "google.colab", an environment variable
 `COLAB_...`, a `/content` path (`os.path.isdir("/content")`), a name containing "colab" (IN_COLAB,
 is_colab()), or a name bound earlier in the file to such a test, set to True next to a guarded
-google.colab import, or the name of a function that returns True there. Both branches of an `if`
+google.colab import, or the name of a function that returns True there; a name set to True by
+hand outside any guard (`IS_COLAB = True`) is no test, whatever it is called. Both branches of an `if`
 (or ternary) with such a test are guarded, the test included (a lenient reading: code in the
 `else:` of such a test is rare and usually written for the other side); so are the body, `else:`
 and `finally:` of a `try:` that imports google.colab (or runs the Colab-only `%tensorflow_version`
@@ -115,6 +116,9 @@ class ColabGuards:
         self._guard_string = guard_string
         #: Names bound to a Colab test so far in the file (`IN_COLAB = "google.colab" in ...`).
         self.flags: set[str] = set()
+        #: Names last set to `True` by hand, outside any guard (`IS_COLAB = True`), and where: they
+        #: hold the same value everywhere, so they tell Colab from nothing, whatever their name.
+        self.hard_coded: dict[str, str] = {}
         self._unread: list[UnitContext] = []
         self._read: dict[int, _UnitGuards] = {}  # by index of the unit in the document
 
@@ -182,7 +186,7 @@ class ColabGuards:
         return self._machine_tests and value.lower() in _MACHINE_STRINGS
 
     def _is_guard_name(self, name: str) -> bool:
-        if _COLAB_IDENTIFIER.search(name) or name in self.flags:
+        if name not in self.hard_coded and (_COLAB_IDENTIFIER.search(name) or name in self.flags):
             return True
         if not self._machine_tests:
             return False
@@ -270,12 +274,23 @@ class _Reader:
         elif isinstance(node, ast.Return):
             if self.colab_tries and self.functions and _is_true(node.value):
                 guards.flags.add(self.functions[-1])
-        elif isinstance(node, ast.Assign) and self._sets_flag(node):
-            guards.flags.update(
-                target.id for target in node.targets if isinstance(target, ast.Name)
-            )
-            self.depth += 1
-            return _Undo(-1)
+        elif isinstance(node, ast.Assign):
+            names = [target.id for target in node.targets if isinstance(target, ast.Name)]
+            if self._sets_flag(node):
+                guards.flags.update(names)
+                for name in names:
+                    guards.hard_coded.pop(name, None)
+                self.depth += 1
+                return _Undo(-1)
+            if self.depth == 0 and not self.functions and _is_true(node.value):
+                # `IS_COLAB = True` by hand: no test of the machine, whatever the name says.
+                guards.flags.difference_update(names)
+                guards.hard_coded.update((name, self.unit.place(node)) for name in names)
+            elif self.depth > 0:
+                # Set under a guard (`if not os.path.isdir('/content'): IS_COLAB = False`): the
+                # value depends on the machine again.
+                for name in names:
+                    guards.hard_coded.pop(name, None)
         return None
 
     def _sets_flag(self, node: ast.Assign) -> bool:

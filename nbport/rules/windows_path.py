@@ -11,14 +11,18 @@ from nbport.rules.strings import Literal, LiteralRule
 from nbport.rules.tables import rule_table
 
 #: One path component: characters Windows allows in names, minus those that mark regexes, LaTeX,
-#: format strings and templates ($ % { } [ ] ^ + = ; ,), with no blank at either end.
-_NAME_CHARACTER = r"[^\s\\/:*?\"<>|$%{}\[\]^+=;,]"
+#: format strings and templates ($ % { } [ ] ^ + = ; ,), plus the glob wildcards `*` and `?`
+#: (`C:\data\*\*.jpg`), with no blank at either end.
+_NAME_CHARACTER = r"[^\s\\/:\"<>|$%{}\[\]^+=;,]"
 _COMPONENT = rf"{_NAME_CHARACTER}(?:(?:{_NAME_CHARACTER}| )*{_NAME_CHARACTER})?"
 #: `C:\` then components, or `.\`/`..\` then components, or components; an optional trailing `\`.
 _WINDOWS_PATH = re.compile(
     rf"(?P<drive>[A-Za-z]:\\)?(?P<dots>(?:\.{{1,2}}\\)+)?{_COMPONENT}(?:\\{_COMPONENT})*(?P<trailing>\\)?"
 )
 _EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}$")
+#: A regex's "any character, any number of times" (`.*`, `.+` is excluded already, `.?`), not a
+#: glob's `*.*`: a string holding it is a pattern, not a path.
+_REGEX_WILDCARD = re.compile(r"(?<![*?])\.[*?]")
 #: Calls whose string arguments are paths: one `\` there is enough evidence.
 _PATH_FUNCTIONS = frozenset(rule_table(__file__)["path_functions"])
 #: A path separator as written in a string that is not raw: `\\`, or a `\` before a character
@@ -74,6 +78,8 @@ class WindowsPathRule(EnclosingCalls, LiteralRule):
         # A path argument is a string written as this one literal (`open('a\\b')`).
         passed = id(string) in self._path_arguments and self.unit.ast_span(string) == (start, end)
         if match is None or not (_looks_like_a_path(value, match) or passed):
+            return
+        if _REGEX_WILDCARD.search(value):
             return
         spot = Spot(self.unit, start, end, self.unit.editable_span(start, end))
         if match.group("drive"):
