@@ -12,7 +12,8 @@ typed by hand:
   recursively over the package's own public submodules, and importable module paths (`pkgutil`
   over every package but TensorFlow, whose `tensorflow.python` internals are not API), so that
   `keras.layers.core` is a name as much as `keras.layers.Dense` (functions and classes that a
-  module merely imports from another package, `sklearn.calibration.partial`, are left out). NumPy 1.23's
+  submodule merely imports from another package, `sklearn.calibration.partial`, are left out; what
+  a package re-exports at its top, `scipy.poly1d`, was its API and stays). NumPy 1.23's
   `__deprecated_attrs__` (`np.int`, `np.float`, ...) count as names: `dir()` hides them.
 * **Colab's releases**: for every runtime of `nbport/data/colab_runtime.json` (latest and each
   pinnable one), a venv with that runtime's CPU pins of tensorflow, keras, tf-keras, numpy, pandas,
@@ -168,8 +169,10 @@ def walk(roots: list[str]) -> dict[str, list[str]]:
                     if not _module_name(value).startswith(own):
                         continue  # `scipy.linalg.np` is NumPy, not SciPy's API
                     queue.append((full, value))
-                elif not _defined_in(value, own):
-                    continue  # `sklearn.calibration.partial` is functools', imported for use
+                elif path != root and not _defined_in(value, own):
+                    # `sklearn.calibration.partial` is functools', imported for use; what a
+                    # package re-exports at its top (`scipy.poly1d`, NumPy's) was its API.
+                    continue
                 names.add(full)
         found[root] = sorted(names)
     return found

@@ -86,8 +86,16 @@ def _gone_names(runtime: ColabRuntime) -> Mapping[str, Gone]:
         listed = name in gone or any(prefix in gone for prefix in _prefixes(name))
         if not (listed or (dist and runtime.provides(dist))):
             continue
+        if review.get("scope") == "under":
+            continue  # said of the gone names under it (below), not of itself
         fields = {key: review.get(key) for key in ("removed", "use", "fix", "how")}
         gone[name] = Gone(name, **{key: value for key, value in fields.items() if value})
+    # `scope = "under"`: what to say of every gone name below a prefix the review has no entry for.
+    for prefix, review in reviewed.items():
+        if review.get("scope") == "under":
+            for name, entry in gone.items():
+                if name.startswith(prefix + ".") and entry.removed is None and entry.use is None:
+                    gone[name] = Gone(name, removed=review.get("removed"), use=review.get("use"))
     return gone
 
 
