@@ -124,3 +124,11 @@ def test_legacy_keras_names_under_compat_v1_get_the_legacy_keras_advice() -> Non
     (message,) = messages("import tensorflow.compat.v1 as tf\ny = tf.layers.dense(x, 10)")
     assert message.startswith("`tf.layers.dense` was removed in TensorFlow 2.16 (Keras 3)")
     assert "TF_USE_LEGACY_KERAS=1" in message
+
+
+def test_from_import_out_of_a_gone_module_whose_fix_is_a_statement() -> None:
+    """`from sklearn.externals.joblib import dump`: reported, and no rewrite (`import joblib` is
+    for the module itself)."""
+    (finding,) = findings("from sklearn.externals.joblib import dump\ndump(model, 'm.pkl')")
+    assert finding.message.startswith("`sklearn.externals.joblib` was removed in scikit-learn 0.23")
+    assert finding.fix is None

@@ -105,7 +105,11 @@ class RemovedApiRule(Rule):
         ):
             length, gone = gone_module
             kind, _, value = (gone.how or "").partition(":")
-            new = {"drop": parts[: length - int(value or 0)], "module": [value]}.get(kind)
+            new = None
+            if kind == "drop":
+                new = parts[: length - int(value)]
+            elif kind == "module":
+                new = [value]
             edit = (
                 rename_from_module(self.unit, node, ".".join(new + parts[length:])) if new else None
             )
