@@ -10,6 +10,9 @@ from nbport.rules.base import Node, Rule
 from nbport.rules.fixes import from_module_span, rename_from_module
 from nbport.rules.removed_names import DISTRIBUTION, Gone, find_gone, gone_names
 
+#: Runtime name → qualified name → what `_lookup` found, kept across documents.
+_LOOKUPS: dict[str, dict[str, tuple[int, Gone] | None]] = {}
+
 
 class RemovedApiRule(Rule):
     """Reports names gone from Colab's TensorFlow, Keras, NumPy, pandas, SciPy and scikit-learn,
@@ -21,15 +24,23 @@ class RemovedApiRule(Rule):
     def begin_document(self) -> bool:
         """Only for a runtime that lacks some name."""
         self._gone = gone_names(self.runtime)
+        self._lookups = _LOOKUPS.setdefault(self.runtime.name, {})
         return bool(self._gone)
 
     def _lookup(self, qualified: str) -> tuple[int, Gone] | None:
+        # The same names come back all the time (`np.array`): each is looked up once.
+        if qualified in self._lookups:
+            return self._lookups[qualified]
         parts = qualified.split(".")
-        if parts[0] == "tensorflow" and (
-            tf_api.symbol_table().lookup(parts[1:]) or tf_api.removed_module(parts[1:])
+        found = find_gone(self._gone, parts) if parts[0] in DISTRIBUTION else None
+        if (
+            found
+            and parts[0] == "tensorflow"
+            and (tf_api.symbol_table().lookup(parts[1:]) or tf_api.removed_module(parts[1:]))
         ):
-            return None  # TF 1 API: NBP202 (tf1-api) reports it
-        return find_gone(self._gone, parts)
+            found = None  # TF 1 API: NBP202 (tf1-api) reports it
+        self._lookups[qualified] = found
+        return found
 
     def _message(self, written: str, gone: Gone) -> str:
         root = gone.name.split(".")[0]
@@ -58,12 +69,14 @@ class RemovedApiRule(Rule):
         inner, self._inner = self._inner, node.value
         if node is inner or (qualified := self.qualified_name(node)) is None:
             return
+        found = self._lookup(qualified)
+        if found is None:
+            return  # nearly every chain
         chain: list[ast.expr] = [node]  # outermost first, down to the name
         while isinstance(chain[-1], ast.Attribute):
             chain.append(chain[-1].value)
-        found = self._lookup(qualified)
         total = qualified.count(".") + 1
-        if found is None or found[0] <= total - len(chain) + 1:
+        if found[0] <= total - len(chain) + 1:
             return  # the name's own import is gone: reported there
         length, gone = found
         spot = chain[total - length]
