@@ -12,6 +12,7 @@ KERNEL_MODULES = frozenset(
         "guards",
         "names",
         "pip",
+        "removed_names",
         "shell",
         "strings",
         "tables",
