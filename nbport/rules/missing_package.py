@@ -1,0 +1,121 @@
+"""NBP105 missing-package: an import of a module Colab's runtime does not ship, never installed."""
+
+from __future__ import annotations
+
+import ast
+
+from nbport.escapes import EscapeStyle
+from nbport.finding import Edit
+from nbport.rules.base import Rule, Spot
+from nbport.rules.guards import catches_import_error
+from nbport.rules.installs import document_installs
+from nbport.rules.repository import Repository
+from nbport.rules.stdlib import Removed, in_standard_library, removed
+from nbport.runtime import KINDS, distribution_for
+
+
+class MissingPackageRule(Rule):
+    """Collects each module's first unguarded import; at the end, reports those that neither the
+    runtime, the standard library, the repository nor the file's own pip lines provide."""
+
+    def __init__(self) -> None:
+        self._written = False
+        self._guards = 0  # how many `try:` with an ImportError handler the walk is inside
+        self._seen: set[str] = set()
+        #: The first unguarded import of each candidate: (module as written, where, the package
+        #: to install or what became of a standard module).
+        self._candidates: list[tuple[str, Spot, str | Removed]] = []
+
+    def begin_unit(self) -> None:
+        """A `%%writefile x.py` cell is not run: its imports are the written file's."""
+        self._written = self.unit.unit.text.lstrip().startswith(("%%writefile", "%%file"))
+
+    def visit_Try(self, node: ast.Try) -> None:
+        """Imports in a `try:` that catches ImportError have a fallback."""
+        self._guards += catches_import_error(node)
+
+    def leave_Try(self, node: ast.Try) -> None:
+        """The end of a `try:`."""
+        self._guards -= catches_import_error(node)
+
+    visit_TryStar, leave_TryStar = visit_Try, leave_Try
+
+    def visit_Import(self, node: ast.Import) -> None:
+        """`import chainer`, `import tensorflow_addons as tfa`."""
+        for alias in node.names:
+            self._consider(alias.name, alias)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        """`from chainer import links` (not relative imports: those are the package's own)."""
+        if node.module is not None and not node.level:
+            self._consider(node.module, node)
+
+    def _consider(self, module: str, node: ast.alias | ast.ImportFrom) -> None:
+        top = module.split(".", 1)[0]
+        if self._guards or self._written or module in self._seen:
+            return
+        self._seen.add(module)
+        runtime = self.runtime
+        if any(runtime.provides_module(module, kind) for kind in KINDS):
+            return
+        gone = removed(top, runtime.python)
+        if gone is not None:
+            self._candidates.append((top, self.spot(node), gone))
+        elif not in_standard_library(top, runtime.python):
+            # A module no known distribution provides (a typo, a git checkout's) stays unreported:
+            # there would be nothing to tell the user to install.
+            distribution = distribution_for(module)
+            if distribution is not None:
+                self._candidates.append((module, self.spot(node), distribution))
+
+    def end_document(self) -> None:
+        """Report the candidates the file does not provide itself."""
+        if not self._candidates:
+            return
+        installs = document_installs(self.document.units())
+        repository = Repository(self.document.path)
+        reported = set()
+        for module, spot, found in self._candidates:
+            key = found.name if isinstance(found, Removed) else found
+            if (
+                key in reported
+                or installs.provide(module, self.runtime)
+                or repository.own_module(module.split(".")[0], above=True)
+            ):
+                continue
+            reported.add(key)
+            if isinstance(found, Removed):
+                self._report_removed(module, spot, found)
+            else:
+                message = (
+                    f"`{module}` is not installed on {self.runtime.label} (no package of it provides "
+                    f"the module) and this file never installs it: add `%pip install {found}` "
+                    "before the import"
+                )
+                self.report(spot, message, edits=[self._install(spot, found)])
+
+    def _report_removed(self, module: str, spot: Spot, gone: Removed) -> None:
+        python = "Python 3" if gone.python == (3, 0) else "Python {}.{}".format(*gone.python)
+        what = "a Python 2 module" if gone.python == (3, 0) else "gone from the standard library"
+        message = (
+            f"`{module}` is {what} ({python} and later have no `{module}`; "
+            f"{self.runtime.label} runs {self.runtime.describe_python()}): use {gone.use}"
+        )
+        if gone.install is None:
+            self.report(spot, message)
+        else:
+            message += f", or `%pip install {gone.install}`"
+            self.report(spot, message, edits=[self._install(spot, gone.install)])
+
+    def _install(self, spot: Spot, distribution: str) -> Edit | None:
+        """`%pip install x` on a line at the top of the import's cell (after a cell magic's line);
+        `# %pip install x` in a percent script, as jupytext writes it; none in a plain script,
+        which runs no IPython line (and a comment would change nothing)."""
+        style = spot.unit.unit.escape_style
+        if style is EscapeStyle.NONE:
+            return None
+        text = spot.unit.unit.text
+        line = f"%pip install {distribution}"
+        at = text.index("\n") + 1 if text.startswith("%%") and "\n" in text else 0
+        ending = "\r\n" if "\r\n" in text else "\n"
+        return Edit(at, at, ("# " if style is EscapeStyle.COMMENTED else "") + line + ending)

@@ -1,0 +1,156 @@
+"""NBP106 repository-file: an import or a data path that only the notebook's repository has."""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+
+from nbport.rules.base import Rule, Spot
+from nbport.rules.calls import call_arguments
+from nbport.rules.guards import catches_import_error
+from nbport.rules.installs import document_installs
+from nbport.rules.repository import Repository
+from nbport.rules.stdlib import in_standard_library
+from nbport.rules.strings import plain_string
+from nbport.rules.tables import rule_table
+from nbport.runtime import KINDS
+
+_TABLE = rule_table(__file__)
+_READERS = frozenset(_TABLE["readers"])
+_FETCHES = tuple(_TABLE["fetches"])
+_WILDCARD = re.compile(r"[*?[]")
+#: Calls that make a folder of literals: `sys.path.append(os.path.abspath('..'))`.
+_PATH_CALLS = frozenset({"os.path.abspath", "os.path.realpath", "os.path.normpath", "os.path.join"})
+
+
+class RepositoryFileRule(Rule):
+    """Collects imports no package provides and literal paths read; at the end, reports those the
+    notebook's folder holds, unless the notebook fetches files of its own."""
+
+    def __init__(self) -> None:
+        self._guards = 0
+        self._modules: dict[str, Spot] = {}  # top-level module → its first unguarded import
+        self._paths: dict[str, Spot] = {}  # relative path as written → its first read
+        self._import_folders: list[str] = []  # as written: `sys.path.append('../lib')`
+        #: The files this rule looked at for the document (set in `end_document`).
+        self.repository: Repository | None = None
+
+    def begin_document(self) -> bool:
+        """Notebooks only: Colab opens a notebook alone; a script reaches Colab with its folder
+        (cloned, uploaded) or pasted into a cell, where the rule cannot know."""
+        return self.document.kind == "notebook"
+
+    def visit_Try(self, node: ast.Try) -> None:
+        """Imports in a `try:` that catches ImportError have a fallback."""
+        self._guards += catches_import_error(node)
+
+    def leave_Try(self, node: ast.Try) -> None:
+        """The end of a `try:`."""
+        self._guards -= catches_import_error(node)
+
+    visit_TryStar, leave_TryStar = visit_Try, leave_Try
+
+    def visit_Import(self, node: ast.Import) -> None:
+        """`import mylib`."""
+        for alias in node.names:
+            self._consider(alias.name, alias)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        """`from mylib import helper`."""
+        if node.module is not None and not node.level:
+            self._consider(node.module, node)
+
+    def _consider(self, module: str, node: ast.alias | ast.ImportFrom) -> None:
+        top = module.split(".", 1)[0]
+        if self._guards or top in self._modules:
+            return
+        runtime = self.runtime
+        if in_standard_library(top, runtime.python) or any(
+            runtime.provides_module(module, kind) for kind in KINDS
+        ):
+            return
+        self._modules[top] = self.spot(node)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        """`sys.path.append('..')`, `pd.read_csv('data/train.csv')`, `open('x.txt')`."""
+        name = self.qualified_name(node)
+        if name is None and isinstance(node.func, ast.Name) and node.func.id == "open":
+            name = "open"
+        if name is None:
+            return
+        arguments = [a for a in call_arguments(node) if a.keyword is None and not a.star]
+        if name in ("sys.path.append", "sys.path.insert"):
+            folder = (
+                arguments[-1].value if len(arguments) == (1 if name.endswith("d") else 2) else None
+            )
+            written = self._path(folder)
+            if written is not None:
+                self._import_folders.append(written)
+        elif name in _READERS or name.startswith("pandas.read_"):
+            first = arguments[0].value if arguments else None
+            written = plain_string(self.unit, first)
+            if first is None or written is None or written in self._paths:
+                return
+            if name not in ("open", "io.open") or _reads(node):
+                self._paths[written] = self.spot(first)
+
+    def _path(self, node: ast.expr | None) -> str | None:
+        """A folder written as a literal, or as `os.path.abspath`/`join` of literals."""
+        if not isinstance(node, ast.Call):
+            return plain_string(self.unit, node)
+        name = self.qualified_name(node)
+        parts = [self._path(argument) for argument in node.args]
+        if name in _PATH_CALLS and parts and None not in parts and not node.keywords:
+            return os.path.join(*parts)  # type: ignore[arg-type]
+        return None
+
+    def end_document(self) -> None:
+        """Report what the notebook's folder holds, unless the notebook fetches files itself."""
+        if not (self._modules or self._paths):
+            return
+        units = self.document.units()
+        if any(word in unit.text for unit in units for word in _FETCHES):
+            return
+        installs = document_installs(units)
+        repository = self.repository = Repository(self.document.path)
+        for folder in self._import_folders:
+            repository.add_import_folder(folder)
+        hint: str | None = None
+        for module, spot in self._modules.items():
+            found = (
+                None if installs.provide(module, self.runtime) else repository.own_module(module)
+            )
+            if found is not None:
+                hint = hint or repository.clone_hint()
+                shown = found.name + ("/" if found.suffix != ".py" else "")
+                self.report(
+                    spot,
+                    f"`{module}` is the notebook's own `{shown}`, a file of its repository: Colab "
+                    f"opens the notebook alone, without it; {hint}",
+                )
+        for written, spot in self._paths.items():
+            wildcard = _WILDCARD.search(written)
+            base = os.path.dirname(written[: wildcard.start()]) if wildcard else written
+            if base.rstrip("/") in ("", ".") or repository.data_file(base) is None:
+                continue
+            hint = hint or repository.clone_hint()
+            self.report(
+                spot,
+                f"`{written}` is read from the notebook's repository, which Colab does not have: it "
+                f"opens the notebook alone; {hint}",
+            )
+
+
+def _reads(node: ast.Call) -> bool:
+    """Whether `open(path, mode)` reads: no mode, or a literal mode without `w`, `a`, `x`, `+`."""
+    arguments = call_arguments(node)
+    mode = next((a.value for a in arguments[1:2] if a.keyword is None), None)
+    mode = next((a.value for a in arguments if a.keyword == "mode"), mode)
+    if mode is None:
+        return True
+    return (
+        isinstance(mode, ast.Constant)
+        and isinstance(mode.value, str)
+        and not set("wax+") & set(mode.value)
+    )
