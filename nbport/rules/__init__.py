@@ -9,6 +9,7 @@ KERNEL_MODULES = frozenset(
         "colab_metadata",
         "fixes",
         "guards",
+        "imports",
         "installs",
         "names",
         "pip",

@@ -6,21 +6,20 @@ import ast
 
 from nbport.escapes import EscapeStyle
 from nbport.finding import Edit
-from nbport.rules.base import Rule, Spot
-from nbport.rules.guards import catches_import_error
+from nbport.rules.base import Spot
+from nbport.rules.imports import ImportRule
 from nbport.rules.installs import document_installs
 from nbport.rules.repository import Repository
 from nbport.rules.stdlib import Removed, in_standard_library, removed
 from nbport.runtime import KINDS, distribution_for
 
 
-class MissingPackageRule(Rule):
+class MissingPackageRule(ImportRule):
     """Collects each module's first unguarded import; at the end, reports those that neither the
     runtime, the standard library, the repository nor the file's own pip lines provide."""
 
     def __init__(self) -> None:
         self._written = False
-        self._guards = 0  # how many `try:` with an ImportError handler the walk is inside
         self._seen: set[str] = set()
         #: The first unguarded import of each candidate: (module as written, where, the package
         #: to install or what became of a standard module).
@@ -30,29 +29,10 @@ class MissingPackageRule(Rule):
         """A `%%writefile x.py` cell is not run: its imports are the written file's."""
         self._written = self.unit.unit.text.lstrip().startswith(("%%writefile", "%%file"))
 
-    def visit_Try(self, node: ast.Try) -> None:
-        """Imports in a `try:` that catches ImportError have a fallback."""
-        self._guards += catches_import_error(node)
-
-    def leave_Try(self, node: ast.Try) -> None:
-        """The end of a `try:`."""
-        self._guards -= catches_import_error(node)
-
-    visit_TryStar, leave_TryStar = visit_Try, leave_Try
-
-    def visit_Import(self, node: ast.Import) -> None:
-        """`import chainer`, `import tensorflow_addons as tfa`."""
-        for alias in node.names:
-            self._consider(alias.name, alias)
-
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        """`from chainer import links` (not relative imports: those are the package's own)."""
-        if node.module is not None and not node.level:
-            self._consider(node.module, node)
-
-    def _consider(self, module: str, node: ast.alias | ast.ImportFrom) -> None:
+    def consider(self, module: str, node: ast.alias | ast.ImportFrom) -> None:
+        """Keep the first import of a module no package of the runtime provides."""
         top = module.split(".", 1)[0]
-        if self._guards or self._written or module in self._seen:
+        if self._written or module in self._seen:
             return
         self._seen.add(module)
         runtime = self.runtime

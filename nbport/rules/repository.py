@@ -10,11 +10,13 @@ as well as on the notebook's text. Where the notebook lives on GitHub is asked o
 
 from __future__ import annotations
 
+import ast
 import os
 from pathlib import Path
 
 from nbport.colab import ColabUrlError
 from nbport.git_checkout import GitRepositories
+from nbport.rules.calls import call_arguments
 
 #: How far above the notebook an import may find its module when no `.git` marks the root:
 #: `sys.path.append('../..')` is about as far as notebooks reach.
@@ -88,3 +90,17 @@ class Repository:
         folder = Path(checkout.repo, inside).as_posix()
         url = f"https://github.com/{checkout.owner}/{checkout.repo}"
         return f"clone its repository first: `!git clone {url}` and `%cd {folder}`"
+
+
+def opens_to_read(node: ast.Call) -> bool:
+    """Whether `open(path, mode)` only reads: no mode, or a literal mode without `w`, `a`, `x`, `+`."""
+    arguments = call_arguments(node)
+    mode = next((a.value for a in arguments[1:2] if a.keyword is None), None)
+    mode = next((a.value for a in arguments if a.keyword == "mode"), mode)
+    if mode is None:
+        return True
+    return (
+        isinstance(mode, ast.Constant)
+        and isinstance(mode.value, str)
+        and not set("wax+") & set(mode.value)
+    )

@@ -6,11 +6,11 @@ import ast
 import os
 import re
 
-from nbport.rules.base import Rule, Spot
+from nbport.rules.base import Spot
 from nbport.rules.calls import call_arguments
-from nbport.rules.guards import catches_import_error
+from nbport.rules.imports import ImportRule
 from nbport.rules.installs import document_installs
-from nbport.rules.repository import Repository
+from nbport.rules.repository import Repository, opens_to_read
 from nbport.rules.stdlib import in_standard_library
 from nbport.rules.strings import plain_string
 from nbport.rules.tables import rule_table
@@ -24,12 +24,11 @@ _WILDCARD = re.compile(r"[*?[]")
 _PATH_CALLS = frozenset({"os.path.abspath", "os.path.realpath", "os.path.normpath", "os.path.join"})
 
 
-class RepositoryFileRule(Rule):
+class RepositoryFileRule(ImportRule):
     """Collects imports no package provides and literal paths read; at the end, reports those the
     notebook's folder holds, unless the notebook fetches files of its own."""
 
     def __init__(self) -> None:
-        self._guards = 0
         self._modules: dict[str, Spot] = {}  # top-level module → its first unguarded import
         self._paths: dict[str, Spot] = {}  # relative path as written → its first read
         self._import_folders: list[str] = []  # as written: `sys.path.append('../lib')`
@@ -41,29 +40,10 @@ class RepositoryFileRule(Rule):
         (cloned, uploaded) or pasted into a cell, where the rule cannot know."""
         return self.document.kind == "notebook"
 
-    def visit_Try(self, node: ast.Try) -> None:
-        """Imports in a `try:` that catches ImportError have a fallback."""
-        self._guards += catches_import_error(node)
-
-    def leave_Try(self, node: ast.Try) -> None:
-        """The end of a `try:`."""
-        self._guards -= catches_import_error(node)
-
-    visit_TryStar, leave_TryStar = visit_Try, leave_Try
-
-    def visit_Import(self, node: ast.Import) -> None:
-        """`import mylib`."""
-        for alias in node.names:
-            self._consider(alias.name, alias)
-
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        """`from mylib import helper`."""
-        if node.module is not None and not node.level:
-            self._consider(node.module, node)
-
-    def _consider(self, module: str, node: ast.alias | ast.ImportFrom) -> None:
+    def consider(self, module: str, node: ast.alias | ast.ImportFrom) -> None:
+        """Keep the first import of a module neither the runtime nor its Python ships."""
         top = module.split(".", 1)[0]
-        if self._guards or top in self._modules:
+        if top in self._modules:
             return
         runtime = self.runtime
         if in_standard_library(top, runtime.python) or any(
@@ -92,7 +72,7 @@ class RepositoryFileRule(Rule):
             written = plain_string(self.unit, first)
             if first is None or written is None or written in self._paths:
                 return
-            if name not in ("open", "io.open") or _reads(node):
+            if name not in ("open", "io.open") or opens_to_read(node):
                 self._paths[written] = self.spot(first)
 
     def _path(self, node: ast.expr | None) -> str | None:
@@ -132,7 +112,7 @@ class RepositoryFileRule(Rule):
         for written, spot in self._paths.items():
             wildcard = _WILDCARD.search(written)
             base = os.path.dirname(written[: wildcard.start()]) if wildcard else written
-            if base.rstrip("/") in ("", ".") or repository.data_file(base) is None:
+            if base.rstrip("/") in ("", ".", "..") or repository.data_file(base) is None:
                 continue
             hint = hint or repository.clone_hint()
             self.report(
@@ -140,17 +120,3 @@ class RepositoryFileRule(Rule):
                 f"`{written}` is read from the notebook's repository, which Colab does not have: it "
                 f"opens the notebook alone; {hint}",
             )
-
-
-def _reads(node: ast.Call) -> bool:
-    """Whether `open(path, mode)` reads: no mode, or a literal mode without `w`, `a`, `x`, `+`."""
-    arguments = call_arguments(node)
-    mode = next((a.value for a in arguments[1:2] if a.keyword is None), None)
-    mode = next((a.value for a in arguments if a.keyword == "mode"), mode)
-    if mode is None:
-        return True
-    return (
-        isinstance(mode, ast.Constant)
-        and isinstance(mode.value, str)
-        and not set("wax+") & set(mode.value)
-    )
