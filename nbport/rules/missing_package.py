@@ -24,6 +24,8 @@ class MissingPackageRule(ImportRule):
         #: The first unguarded import of each candidate: (module as written, where, the package
         #: to install or what became of a standard module).
         self._candidates: list[tuple[str, Spot, str | Removed]] = []
+        #: The files looked at for the notebook's own modules (set in `end_document`).
+        self.repository: Repository | None = None
 
     def begin_unit(self) -> None:
         """A `%%writefile x.py` cell is not run: its imports are the written file's."""
@@ -53,7 +55,7 @@ class MissingPackageRule(ImportRule):
         if not self._candidates:
             return
         installs = document_installs(self.document.units())
-        repository = Repository(self.document.path)
+        repository = self.repository = Repository(self.document.path)
         reported = set()
         for module, spot, found in self._candidates:
             key = found.name if isinstance(found, Removed) else found
@@ -68,9 +70,8 @@ class MissingPackageRule(ImportRule):
                 self._report_removed(module, spot, found)
             else:
                 message = (
-                    f"`{module}` is not installed on {self.runtime.label} (no package of it provides "
-                    f"the module) and this file never installs it: add `%pip install {found}` "
-                    "before the import"
+                    f"`{module}` is not installed on {self.runtime.label}, and this file never "
+                    f"installs it: add `%pip install {found}` before the import"
                 )
                 self.report(spot, message, edits=[self._install(spot, found)])
 
