@@ -115,3 +115,9 @@ def test_the_standard_library_of_the_runtime_s_python() -> None:
     gone = removed("urllib2", (3, 13))
     assert gone is not None and gone.use == "`urllib.request`"
     assert removed("os", (3, 13)) is None
+
+
+def test_a_removed_standard_module_comes_back_only_with_its_backport(tmp_path: Path) -> None:
+    # Installing a package Colab lacks may bring a dependency along, but never `imp` back.
+    assert len(messages(["%pip install sagemaker", "import imp"], tmp_path)) == 1
+    assert messages(["%pip install standard-telnetlib", "import telnetlib"], tmp_path) == []

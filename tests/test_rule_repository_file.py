@@ -109,3 +109,15 @@ def test_the_paths_looked_at_are_kept(tmp_path: Path) -> None:
         tmp_path / "nothing_here.py",
         tmp_path / "nothing_here",
     ]
+
+
+def test_a_file_the_notebook_writes_before_reading_it_is_its_own_doing(tmp_path: Path) -> None:
+    write(tmp_path / "features.npy")
+    write(tmp_path / "data" / "clean.csv")
+    cells = [
+        "import numpy as np\nimport pandas as pd\nnp.save('features.npy', x)",
+        "df.to_csv('data/clean.csv')",
+        "x = np.load('features.npy')\ndf = pd.read_csv('data/clean.csv')",
+    ]
+    assert messages(cells, tmp_path) == []
+    assert len(messages(["import numpy as np\nimport pandas as pd", cells[2]], tmp_path)) == 2

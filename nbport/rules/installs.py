@@ -42,16 +42,16 @@ class Installs:
     #: True when the document installs something this cannot name (see the module docstring).
     anything: bool
 
+    def name(self, *names: str) -> bool:
+        """Whether the document installs a distribution of one of `names` (or anything)."""
+        return self.anything or any(normalize(name) in self.distributions for name in names)
+
     def provide(self, module: str, runtime: ColabRuntime) -> bool:
         """Whether the document may have installed `module`: it installs a distribution that
         provides it (or that has the module's own name: `pip install chainer`), or it installs
         some distribution `runtime` lacks, which may bring the module as a dependency
         (`pip install sagemaker` brings `boto3`): what each requires is not known here."""
-        if self.anything:
-            return True
-        top = module.split(".", 1)[0]
-        names = {*distributions_for(module), top}
-        if any(normalize(name) in self.distributions for name in names):
+        if self.name(*distributions_for(module), module.split(".", 1)[0]):
             return True
         return any(
             not any(runtime.provides(name, kind) for kind in KINDS) for name in self.distributions

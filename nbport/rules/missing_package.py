@@ -58,10 +58,13 @@ class MissingPackageRule(ImportRule):
         repository = self.repository = Repository(self.document.path)
         reported = set()
         for module, spot, found in self._candidates:
-            key = found.name if isinstance(found, Removed) else found
+            if isinstance(found, Removed):  # only its backport brings it back, not a dependency
+                key, installed = found.name, installs.name(module, found.install or module)
+            else:
+                key, installed = found, installs.provide(module, self.runtime)
             if (
                 key in reported
-                or installs.provide(module, self.runtime)
+                or installed
                 or repository.own_module(module.split(".")[0], above=True)
             ):
                 continue

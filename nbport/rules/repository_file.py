@@ -20,6 +20,11 @@ _TABLE = rule_table(__file__)
 _READERS = frozenset(_TABLE["readers"])
 _FETCHES = tuple(_TABLE["fetches"])
 _WILDCARD = re.compile(r"[*?[]")
+#: A line that writes or makes a file: `df.to_csv(...)`, `np.save(...)`, `open(..., 'w')`.
+_WRITES = re.compile(
+    r"\b(?:to_\w+|save\w*|dump\w*|imwrite|write\w*|copy\w*|move|rename|makedirs|mkdir)\b"
+    r"|,\s*(?:mode\s*=\s*)?['\"][wax]"
+)
 #: Calls that make a folder of literals: `sys.path.append(os.path.abspath('..'))`.
 _PATH_CALLS = frozenset({"os.path.abspath", "os.path.realpath", "os.path.normpath", "os.path.join"})
 
@@ -109,9 +114,12 @@ class RepositoryFileRule(ImportRule):
                     f"`{module}` is the notebook's own `{shown}`, a file of its repository: Colab "
                     f"opens the notebook alone, without it; {hint}",
                 )
+        lines = [line for unit in units for line in unit.text.splitlines() if _WRITES.search(line)]
         for written, spot in self._paths.items():
             wildcard = _WILDCARD.search(written)
             base = os.path.dirname(written[: wildcard.start()]) if wildcard else written
+            if any(base in line for line in lines):
+                continue  # the notebook writes (or makes) it before reading it, most likely
             if base.rstrip("/") in ("", ".", "..") or repository.data_file(base) is None:
                 continue
             hint = hint or repository.clone_hint()
