@@ -7,11 +7,10 @@ import ast
 from nbport.escapes import EscapeStyle
 from nbport.finding import Edit
 from nbport.rules.base import Spot
-from nbport.rules.imports import ImportRule
+from nbport.rules.imports import ImportRule, needs
 from nbport.rules.installs import document_installs
 from nbport.rules.repository import Repository
-from nbport.rules.stdlib import Removed, in_standard_library, removed
-from nbport.runtime import KINDS, distribution_for
+from nbport.rules.stdlib import Removed
 
 
 class MissingPackageRule(ImportRule):
@@ -37,18 +36,11 @@ class MissingPackageRule(ImportRule):
         if self._written or module in self._seen:
             return
         self._seen.add(module)
-        runtime = self.runtime
-        if any(runtime.provides_module(module, kind) for kind in KINDS):
-            return
-        gone = removed(top, runtime.python)
-        if gone is not None:
-            self._candidates.append((top, self.spot(node), gone))
-        elif not in_standard_library(top, runtime.python):
-            # A module no known distribution provides (a typo, a git checkout's) stays unreported:
-            # there would be nothing to tell the user to install.
-            distribution = distribution_for(module)
-            if distribution is not None:
-                self._candidates.append((module, self.spot(node), distribution))
+        found = needs(self.colab_runtime, module)
+        if isinstance(found, Removed):
+            self._candidates.append((top, self.spot(node), found))
+        elif found:  # none known to provide it (a typo, a git checkout's): nothing to install
+            self._candidates.append((module, self.spot(node), found))
 
     def end_document(self) -> None:
         """Report the candidates the file does not provide itself."""

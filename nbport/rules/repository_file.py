@@ -8,18 +8,20 @@ import re
 
 from nbport.rules.base import Spot
 from nbport.rules.calls import call_arguments
-from nbport.rules.imports import ImportRule
+from nbport.rules.imports import ImportRule, needs
 from nbport.rules.installs import document_installs
 from nbport.rules.repository import Repository, opens_to_read
-from nbport.rules.stdlib import in_standard_library
 from nbport.rules.strings import plain_string
 from nbport.rules.tables import rule_table
-from nbport.runtime import KINDS
 
 _TABLE = rule_table(__file__)
 _READERS = frozenset(_TABLE["readers"])
 _FETCHES = tuple(_TABLE["fetches"])
 _WILDCARD = re.compile(r"[*?[]")
+#: What a unit holds if a call of it may read a literal path or change `sys.path`.
+_CALLS = re.compile(
+    r"""sys\.path|(?:open|read_\w+|load\w*|imread|i?glob|File)\s*\(\s*[rRuU]?['"]"""
+)
 #: A line that writes or makes a file: `df.to_csv(...)`, `np.save(...)`, `open(..., 'w')`.
 _WRITES = re.compile(
     r"\b(?:to_\w+|save\w*|dump\w*|imwrite|write\w*|copy\w*|move|rename|makedirs|mkdir)\b"
@@ -50,14 +52,23 @@ class RepositoryFileRule(ImportRule):
         top = module.split(".", 1)[0]
         if top in self._modules:
             return
-        runtime = self.runtime
-        if in_standard_library(top, runtime.python) or any(
-            runtime.provides_module(module, kind) for kind in KINDS
-        ):
-            return
-        self._modules[top] = self.spot(node)
+        if needs(self.colab_runtime, module) is not None:
+            self._modules[top] = self.spot(node)
 
-    def visit_Call(self, node: ast.Call) -> None:
+    def end_unit(self) -> None:
+        """The unit's imports, then the calls of the statements whose text holds a call that may
+        read a literal path or change `sys.path` (only those statements are walked)."""
+        super().end_unit()
+        python = self.unit.python
+        lines = {python.count("\n", 0, match.start()) + 1 for match in _CALLS.finditer(python)}
+        for statement in self.unit.tree.body if lines else ():
+            last = statement.end_lineno or statement.lineno
+            if any(statement.lineno <= line <= last for line in lines):
+                for node in ast.walk(statement):
+                    if isinstance(node, ast.Call):
+                        self._call(node)
+
+    def _call(self, node: ast.Call) -> None:
         """`sys.path.append('..')`, `pd.read_csv('data/train.csv')`, `open('x.txt')`."""
         name = self.qualified_name(node)
         if name is None and isinstance(node.func, ast.Name) and node.func.id == "open":
@@ -95,7 +106,8 @@ class RepositoryFileRule(ImportRule):
         if not (self._modules or self._paths):
             return
         units = self.document.units()
-        if any(word in unit.text for unit in units for word in _FETCHES):
+        text = "\n".join(unit.text for unit in units)
+        if any(word in text for word in _FETCHES):
             return
         installs = document_installs(units)
         repository = self.repository = Repository(self.document.path)
@@ -114,7 +126,7 @@ class RepositoryFileRule(ImportRule):
                     f"`{module}` is the notebook's own `{shown}`, a file of its repository: Colab "
                     f"opens the notebook alone, without it; {hint}",
                 )
-        lines = [line for unit in units for line in unit.text.splitlines() if _WRITES.search(line)]
+        lines = [line for line in text.splitlines() if _WRITES.search(line)]
         for written, spot in self._paths.items():
             wildcard = _WILDCARD.search(written)
             base = os.path.dirname(written[: wildcard.start()]) if wildcard else written
