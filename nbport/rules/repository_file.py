@@ -102,41 +102,51 @@ class RepositoryFileRule(ImportRule):
         return None
 
     def end_document(self) -> None:
-        """Report what the notebook's folder holds, unless the notebook fetches files itself."""
+        """Report what the notebook's folder holds, unless the notebook fetches, installs or
+        writes it itself (those reads of the whole text only once something was found on disk)."""
         if not (self._modules or self._paths):
+            return
+        repository = self.repository = Repository(self.document.path)
+        for folder in self._import_folders:
+            repository.add_import_folder(folder)
+        modules = {m: found for m in self._modules if (found := repository.own_module(m))}
+        paths = [written for written in self._paths if _on_disk(repository, written)]
+        if not (modules or paths):
             return
         units = self.document.units()
         text = "\n".join(unit.text for unit in units)
         if any(word in text for word in _FETCHES):
             return
         installs = document_installs(units)
-        repository = self.repository = Repository(self.document.path)
-        for folder in self._import_folders:
-            repository.add_import_folder(folder)
         hint: str | None = None
-        for module, spot in self._modules.items():
-            found = (
-                None if installs.provide(module, self.runtime) else repository.own_module(module)
-            )
-            if found is not None:
+        for module, found in modules.items():
+            if not installs.provide(module, self.runtime):
                 hint = hint or repository.clone_hint()
                 shown = found.name + ("/" if found.suffix != ".py" else "")
                 self.report(
-                    spot,
+                    self._modules[module],
                     f"`{module}` is the notebook's own `{shown}`, a file of its repository: Colab "
                     f"opens the notebook alone, without it; {hint}",
                 )
-        lines = [line for line in text.splitlines() if _WRITES.search(line)]
-        for written, spot in self._paths.items():
-            wildcard = _WILDCARD.search(written)
-            base = os.path.dirname(written[: wildcard.start()]) if wildcard else written
-            if any(base in line for line in lines):
+        writes = [line for line in text.splitlines() if _WRITES.search(line)]
+        for written in paths:
+            if any(_base(written) in line for line in writes):
                 continue  # the notebook writes (or makes) it before reading it, most likely
-            if base.rstrip("/") in ("", ".", "..") or repository.data_file(base) is None:
-                continue
             hint = hint or repository.clone_hint()
             self.report(
-                spot,
+                self._paths[written],
                 f"`{written}` is read from the notebook's repository, which Colab does not have: it "
                 f"opens the notebook alone; {hint}",
             )
+
+
+def _base(written: str) -> str:
+    """The path itself, or for a pattern (`data/*.csv`) the folder before its first wildcard."""
+    wildcard = _WILDCARD.search(written)
+    return os.path.dirname(written[: wildcard.start()]) if wildcard else written
+
+
+def _on_disk(repository: Repository, written: str) -> bool:
+    """Whether the notebook's folder holds what a relative path (or pattern) names."""
+    base = _base(written)
+    return base.rstrip("/") not in ("", ".", "..") and repository.data_file(base) is not None
