@@ -60,10 +60,14 @@ class RepositoryFileRule(ImportRule):
         read a literal path or change `sys.path` (only those statements are walked)."""
         super().end_unit()
         python = self.unit.python
-        lines = {python.count("\n", 0, match.start()) + 1 for match in _CALLS.finditer(python)}
+        lines, line, at = set(), 1, 0
+        for match in _CALLS.finditer(python):  # lines counted on from the last match: linear
+            line += python.count("\n", at, match.start())
+            at = match.start()
+            lines.add(line)
         for statement in self.unit.tree.body if lines else ():
             last = statement.end_lineno or statement.lineno
-            if any(statement.lineno <= line <= last for line in lines):
+            if any(line in lines for line in range(statement.lineno, last + 1)):
                 for node in ast.walk(statement):
                     if isinstance(node, ast.Call):
                         self._call(node)
