@@ -77,7 +77,7 @@ def test_select_extend_select_and_ignore_from_the_file(tmp_path: Path) -> None:
         '[tool.nbport]\nselect = ["NBP1"]\nextend-select = ["shell-cd"]\nignore = ["NBP103"]\n',
     )
     ids = [entry.id for entry in load_config(tmp_path).rules]
-    assert ids == ["NBP001", "NBP101", "NBP102", "NBP104"]
+    assert ids == ["NBP001", "NBP101", "NBP102", "NBP104", "NBP105", "NBP106"]
 
 
 def test_thresholds_change_findings(tmp_path: Path) -> None:

@@ -18,6 +18,8 @@ _PYTHON = re.compile(r"python[0-9.]*")
 _PIP_TABLE = rule_table(__file__)["pip"]
 _PIP_VALUE_OPTIONS = frozenset(_PIP_TABLE["value-options"])
 _REQUIREMENT_FILE_OPTIONS = frozenset(_PIP_TABLE["requirement-files"])
+#: Options whose value is something to install that names no project (a file, a folder).
+_SOURCE_OPTIONS = _REQUIREMENT_FILE_OPTIONS | {"-e", "--editable"}
 #: A requirement as pip reads one: a name, extras, a version specifier, environment markers.
 _REQUIREMENT = re.compile(
     r"(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?P<spec>(?:[<>=!~][^;]*)?)(?:;.*)?$"
@@ -65,6 +67,16 @@ class PipCommand:
             if match is not None:
                 name = re.sub(r"[-_.]+", "-", match.group("name")).lower()
                 yield Requirement(word, name, match.group("spec").strip())
+
+    def sources(self) -> list[ShellToken]:
+        """The arguments that name no project but a place to install from: `-r`/`-e` values,
+        URLs, paths and archives (`.`, `git+https://...`, `./x.whl`)."""
+        return [
+            word
+            for option, word in self._arguments()
+            if option in _SOURCE_OPTIONS
+            or (option is None and ("/" in word.value or _REQUIREMENT.match(word.value) is None))
+        ]
 
     def requirement_files(self) -> list[ShellToken]:
         """The files named by `-r file` / `--requirement file`."""
