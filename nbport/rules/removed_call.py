@@ -22,6 +22,7 @@ _METHODS: dict[str, dict[str, str]] = _DATA["methods"]
 _BY_METHOD = {m: g for g in _DATA["keywords"].values() for m in g.get("methods", ())}
 _BY_CLASS = {c: g for g in _DATA["keywords"].values() for c in g.get("classes", ())}
 _LEGACY = re.compile(r"TF_USE_LEGACY_KERAS\W{1,6}(?:1|[Tt]rue)\b")
+_JOINS = {"os.path.join", "posixpath.join"}
 _EXTENSION = re.compile(r"(?:\.weights)?\.(?:hdf5|h5|ckpt|keras)$")
 #: A finding kept for `end_document`: package, place, what is gone, what to do, edits, safety.
 Found = tuple[str, Spot, str, str, list[Edit | None], FixSafety | None]
@@ -39,22 +40,20 @@ class RemovedCallRule(Rule):
         self._found: list[Found] = []
         self._legacy = False
         self._kinds: dict[str, str] = {}  # local name → "model" / "frame"
-        self._paths: dict[str, tuple[UnitContext, ast.expr]] = {}  # name → the string it holds
+        self._values: dict[str, tuple[UnitContext, ast.expr]] = {}  # name → what it was bound to
 
     def begin_unit(self) -> None:
         """`os.environ["TF_USE_LEGACY_KERAS"] = "1"`, `%env TF_USE_LEGACY_KERAS=1`."""
         self._legacy = self._legacy or _LEGACY.search(self.unit.unit.text) is not None
 
     def visit_Assign(self, node: ast.Assign) -> None:
-        """Remember what names hold: a model, a frame, a path string."""
+        """Remember what names hold: a model, a frame, a file name."""
         kind, value = self._kind(node.value), node.value
         for target in (t for t in node.targets if isinstance(t, ast.Name)):
             self._kinds.pop(target.id, None)
-            self._paths.pop(target.id, None)
+            self._values[target.id] = (self.unit, value)
             if kind:
                 self._kinds[target.id] = kind
-            if isinstance(value, (ast.Constant, ast.JoinedStr)):
-                self._paths[target.id] = (self.unit, value)
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         """`model.optimizer.lr`: Keras 3's optimizers have only `learning_rate`."""
@@ -180,8 +179,15 @@ class RemovedCallRule(Rule):
         `.h5` (`.hdf5` too for `save`, not for `ModelCheckpoint`). Fixed where the name is a
         string of this cell, written here or bound to the name given here."""
         unit, string = self.unit, path
-        if isinstance(path, ast.Name) and path.id in self._paths:
-            unit, string = self._paths[path.id]
+        for _ in range(5):  # `name`, `folder + 'best.h5'`, `os.path.join(folder, 'best.h5')`
+            if isinstance(string, ast.Name) and string.id in self._values:
+                unit, string = self._values[string.id]
+            elif isinstance(string, ast.BinOp) and isinstance(string.op, (ast.Add, ast.Div)):
+                string = string.right
+            elif isinstance(string, ast.Call) and _JOINS & {self.qualified_name(string)}:
+                string = string.args[-1] if string.args else None
+            else:
+                break
         if not isinstance(string, (ast.Constant, ast.JoinedStr)) or (
             isinstance(string, ast.Constant) and not isinstance(string.value, str)
         ):
@@ -189,7 +195,9 @@ class RemovedCallRule(Rule):
         last = string_literals(unit, string)[-1]
         body, save = last.body, call == "save"
         good = (".weights.h5",) if weights else (".keras", ".h5", ".hdf5")[: 3 if save else 2]
-        if last.template.endswith(("{}", *good)):
+        # Keras fills in a plain string's `{epoch}`; an f-string's fields may hold the ending.
+        shown = last.template if "f" in last.prefix.lower() else body
+        if shown.endswith(("{}", *good)):
             return
         suffix = ".weights.h5" if weights else ".keras"
         end = last.end - len(last.quote)
