@@ -26,6 +26,7 @@ _JOINS = {"os.path.join", "posixpath.join"}
 _EXTENSION = re.compile(r"(?:\.weights)?\.(?:hdf5|h5|ckpt|keras)$")
 #: A finding kept for `end_document`: package, place, what is gone, what to do, edits, safety.
 Found = tuple[str, Spot, str, str, list[Edit | None], FixSafety | None]
+Binding = tuple[str | None, UnitContext, ast.expr | None]
 
 
 def _keras(name: str) -> bool:
@@ -39,21 +40,39 @@ class RemovedCallRule(Rule):
     def __init__(self) -> None:
         self._found: list[Found] = []
         self._legacy = False
-        self._kinds: dict[str, str] = {}  # local name → "model" / "frame"
-        self._values: dict[str, tuple[UnitContext, ast.expr]] = {}  # name → what it was bound to
+        #: Per scope (module, then each function or class around), each name's last binding:
+        #: its kind ("model", "frame" or None), the unit and the value (None: a loop variable).
+        self._scopes: list[dict[str, Binding]] = [{}]
 
     def begin_unit(self) -> None:
         """`os.environ["TF_USE_LEGACY_KERAS"] = "1"`, `%env TF_USE_LEGACY_KERAS=1`."""
         self._legacy = self._legacy or _LEGACY.search(self.unit.unit.text) is not None
+        del self._scopes[1:]  # a unit starts at module level
 
     def visit_Assign(self, node: ast.Assign) -> None:
         """Remember what names hold: a model, a frame, a file name."""
-        kind, value = self._kind(node.value), node.value
+        kind = self._kind(node.value)
         for target in (t for t in node.targets if isinstance(t, ast.Name)):
-            self._kinds.pop(target.id, None)
-            self._values[target.id] = (self.unit, value)
-            if kind:
-                self._kinds[target.id] = kind
+            self._scopes[-1][target.id] = (kind, self.unit, node.value)
+
+    def visit_For(self, node: ast.For) -> None:
+        """`for model in models:` rebinds `model` to something unknown."""
+        for name in (n for n in ast.walk(node.target) if isinstance(n, ast.Name)):
+            self._scopes[-1][name.id] = (None, self.unit, None)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        """A scope of its own, where the parameters hide the names around."""
+        names = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
+        self._scopes.append({arg.arg: (None, self.unit, None) for arg in names})
+
+    def leave_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        """Out of the function: its names are gone."""
+        self._scopes.pop()
+
+    visit_AsyncFunctionDef, leave_AsyncFunctionDef = visit_FunctionDef, leave_FunctionDef
+
+    def _binding(self, name: str) -> Binding | None:
+        return next((scope[name] for scope in reversed(self._scopes) if name in scope), None)
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         """`model.optimizer.lr`: Keras 3's optimizers have only `learning_rate`."""
@@ -119,7 +138,7 @@ class RemovedCallRule(Rule):
             else:
                 break
         if isinstance(node, ast.Name) and self.qualified_name(node) is None:
-            return self._kinds.get(node.id)
+            return (self._binding(node.id) or (None,))[0]
         name = self.qualified_name(node) if isinstance(node, ast.Call) else None
         leaf = (name or "").rpartition(".")[2]
         if name and name.startswith("pandas.") and leaf in _LISTS["frame_makers"]:
@@ -180,8 +199,8 @@ class RemovedCallRule(Rule):
         string of this cell, written here or bound to the name given here."""
         unit, string = self.unit, path
         for _ in range(5):  # `name`, `folder + 'best.h5'`, `os.path.join(folder, 'best.h5')`
-            if isinstance(string, ast.Name) and string.id in self._values:
-                unit, string = self._values[string.id]
+            if isinstance(string, ast.Name) and (bound := self._binding(string.id)):
+                _, unit, string = bound
             elif isinstance(string, ast.BinOp) and isinstance(string.op, (ast.Add, ast.Div)):
                 string = string.right
             elif isinstance(string, ast.Call) and _JOINS & {self.qualified_name(string)}:
