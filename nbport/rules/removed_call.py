@@ -22,6 +22,13 @@ _METHODS: dict[str, dict[str, str]] = _DATA["methods"]
 _BY_METHOD = {m: g for g in _DATA["keywords"].values() for m in g.get("methods", ())}
 _BY_CLASS = {c: g for g in _DATA["keywords"].values() for c in g.get("classes", ())}
 _LEGACY = re.compile(r"TF_USE_LEGACY_KERAS\W{1,6}(?:1|[Tt]rue)\b")
+#: The names of every call the rule looks at.
+_CALLED = {
+    *_METHODS,
+    *_BY_METHOD,
+    *_BY_CLASS,
+    *("ModelCheckpoint", "save", "save_weights", "iteritems", "append"),
+}
 _JOINS = {"os.path.join", "posixpath.join"}
 _EXTENSION = re.compile(r"(?:\.weights)?\.(?:hdf5|h5|ckpt|keras)$")
 #: A finding kept for `end_document`: package, place, what is gone, what to do, edits, safety.
@@ -89,7 +96,17 @@ class RemovedCallRule(Rule):
 
     def visit_Call(self, node: ast.Call) -> None:
         """Removed methods, keywords and file names, by the method's or the class's name."""
-        func, name = node.func, self.qualified_name(node)
+        func = node.func
+        # Most calls are none of these: decide by the name as written (or as imported) first.
+        if isinstance(func, ast.Attribute):
+            written = func.attr
+        elif isinstance(func, ast.Name):
+            written = (self.names.binding(func.id) or func.id).rpartition(".")[2]
+        else:
+            return
+        if written not in _CALLED:
+            return
+        name = self.qualified_name(node)
         if name is not None:  # a function or class reached through an import
             leaf = name.rpartition(".")[2]
             if _keras(name) and leaf in _BY_CLASS:
