@@ -43,8 +43,6 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "nbport.atomic_write",
             "nbport.badge",
             "nbport.convert",
-            "nbport.colab",
-            "nbport.git_checkout",
             "nbport.url_targets",
             "nbport.cache",
         ),
@@ -69,6 +67,10 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "nbport.selection",
             "nbport.runtime",
             "nbport.wheel_index",
+            # What the repository is: Colab URLs and the git checkout's GitHub remote, read by the
+            # url and badge commands and by NBP106 (the `!git clone` a notebook needs).
+            "nbport.colab",
+            "nbport.git_checkout",
             "nbport",  # the package itself
             "nbport.__version__",
         ),

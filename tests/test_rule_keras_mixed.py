@@ -139,3 +139,11 @@ def test_a_runtime_with_tensorflow_before_2_16_keeps_them_apart(
     monkeypatch.setattr(KerasMixedRule, "runtime", property(lambda self: old))
     (message,) = messages(MIXED)
     assert "Colab's 2024.01 runtime has TensorFlow 2.15" in message
+
+
+def test_an_old_tensorflow_with_tf_keras_only_is_clean() -> None:
+    """Pinned TensorFlow 2.15, tf.keras only: one Keras, nothing to report. (Not a catalog look-alike:
+    the pin itself is NBP006's finding on Colab's Python 3.13, and look-alikes pass every rule.)"""
+    assert labels("from tensorflow import keras\nmodel = keras.Sequential()") == []
+    # The same notebook with a standalone import is reported: the test can fail.
+    assert labels("import keras\nfrom tensorflow import keras as tfk\nm = tfk.Sequential()") != []

@@ -22,7 +22,10 @@ NOTEBOOK = json.dumps(
                 "metadata": {},
                 "execution_count": None,
                 "outputs": [],
-                "source": "!cd data\nimport lightning as L\ntrainer = L.Trainer(accelerator='tpu')\n",
+                "source": (
+                    "!cd data\n%pip install lightning\nimport lightning as L\n"
+                    "trainer = L.Trainer(accelerator='tpu')\n"
+                ),
             }
         ],
         "metadata": {},
@@ -69,7 +72,7 @@ def test_text_output_shows_the_severity_after_the_rule(notebook: Path) -> None:
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert lines[0].startswith(f"{notebook}:cell 1:1:1: NBP001 error: `!cd data`")
-    assert lines[1].startswith(f"{notebook}:cell 1:3:21: NBP301 warning: uses a TPU")
+    assert lines[1].startswith(f"{notebook}:cell 1:4:21: NBP301 warning: uses a TPU")
 
 
 def test_severity_error_reports_only_errors(notebook: Path) -> None:
