@@ -291,12 +291,14 @@ class NoCheckpointRule(Rule):
             return _Saves.KEPT if bound is None else self._callbacks_save(bound, depth + 1)
         if isinstance(callbacks, ast.BinOp) and isinstance(callbacks.op, ast.Add):
             parts = [callbacks.left, callbacks.right]
-            return max((self._callbacks_save(p, depth + 1) for p in parts), key=_rank)
+            return max(
+                (self._callbacks_save(p, depth + 1) for p in parts), key=lambda saves: saves.value
+            )
         if isinstance(callbacks, (ast.List, ast.Tuple)):
             if any(isinstance(e, ast.Starred) for e in callbacks.elts):
                 return _Saves.KEPT
             each = [self._callbacks_save(e, depth + 1) for e in callbacks.elts]
-            return max(each, key=_rank, default=_Saves.NOTHING)
+            return max(each, key=lambda saves: saves.value, default=_Saves.NOTHING)
         if isinstance(callbacks, ast.Call):
             leaf = leaf_name(callbacks.func)
             if leaf in _TABLE["non_saving_callbacks"] or self._classes.get(leaf) is False:
@@ -376,10 +378,6 @@ class NoCheckpointRule(Rule):
 
 def _epochs(count: int) -> str:
     return "1 epoch" if count == 1 else f"{count} epochs"
-
-
-def _rank(saves: _Saves) -> int:
-    return saves.value
 
 
 def _last_statement(node: ast.stmt) -> ast.stmt:
