@@ -14,7 +14,7 @@ from nbport.catalog import catalog_dir, parse_entry
 from nbport.documents import document_from_cells
 from nbport.documents.notebook import NotebookDocument
 from nbport.engine import check_document
-from nbport.rules.no_checkpoint import keras_seconds, run_seconds, tqdm_seconds
+from nbport.rules.run_time import keras_seconds, run_seconds, tqdm_seconds
 from nbport.settings import RuleSettings
 
 ENTRY = parse_entry(catalog_dir() / "NBP302-no-checkpoint.toml")
@@ -276,8 +276,7 @@ def test_flagged_on_what_is_trained(cells: list[str]) -> None:
         ["model.fit(ds, epochs=99, steps_per_epoch=1000)"],  # 99,000 steps
         [
             FOLDERS,
-            "x = [[0, 0], [0, 1], [1, 0], [1, 1]]",
-            "model.fit(x, [0, 1, 1, 0], epochs=5000)",
+            "x = [[0, 0], [0, 1], [1, 0], [1, 1]]\nmodel.fit(x, [0, 1, 1, 0], epochs=5000)",
         ],
         [FOLDERS, "model.fit(tf.constant([[1.0], [2.0]]), y, epochs=5000, steps_per_epoch=1000)"],
         ["model.fit(x, y, epochs=int(sys.argv[1]))"],

@@ -12,6 +12,7 @@ KERNEL_MODULES = frozenset(
         "guards",
         "names",
         "pip",
+        "run_time",
         "shell",
         "strings",
         "tables",

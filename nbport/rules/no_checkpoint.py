@@ -16,10 +16,12 @@ import ast
 import enum
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from nbport.documents.base import OutputDocument
 from nbport.rules.base import Rule
 from nbport.rules.calls import call_arguments, full_name, leaf_name
+from nbport.rules.run_time import run_seconds
 from nbport.rules.strings import shortened, string_literals
 from nbport.rules.tables import rule_table
 from nbport.rules.values import Values
@@ -27,8 +29,12 @@ from nbport.rules.values import Values
 _TABLE = rule_table(__file__)
 _TRAINING = _TABLE["training"]
 _PATTERNS = {key: re.compile(pattern) for key, pattern in _TABLE["patterns"].items()}
-#: What makes a run long without outputs: (what, pattern, epochs or None for the `min-epochs` option).
-_LARGE = [(what, re.compile(e["pattern"]), e.get("epochs")) for what, e in _TABLE["large"].items()]
+#: What makes a run long without outputs: (what, words one of which the code holds if the pattern
+#: matches, pattern, epochs or None for the `min-epochs` option).
+_LARGE = [
+    (what, e["words"], re.compile(e["pattern"]), e.get("epochs"))
+    for what, e in _TABLE["large"].items()
+]
 _RANGES = ("range", "trange")  # `trange`: tqdm's
 _COMPOUND = {"body", "cases"}  # the fields of compound statements that hold statements
 _MESSAGES = _TABLE["messages"]
@@ -68,29 +74,45 @@ class NoCheckpointRule(Rule):
         #: Classes defined in this file: True when their code saves something.
         self._classes: dict[str, bool] = {}
         self._class_stack: list[tuple[str, list[bool]]] = []
-        #: Where the notebook mounts Drive (None: it mounts none), and what it trains that is large.
-        self._mount: str | None = None
-        self._large: list[tuple[str, int | None]] = []
-        #: Whether a relative path is kept (True: the notebook `%cd`s into Drive), wiped (False:
-        #: it stays under /content), or unknown (None: it changes to a directory it computes).
-        self._relative_kept: bool | None = False
         self._wiped = ""  # the path of the last save found wiped, for the message
         self._path = ""  # the literal start of the path last read
 
-    def begin_document(self) -> bool:
-        """Read, once, what the whole notebook says: its Drive mount point, where it `%cd`s to,
-        and the large datasets and models it names (in cells the rule may never parse)."""
-        text = "\n".join(unit.text for unit in self.document.units())
-        if mount := _PATTERNS["mount"].search(text):
-            self._mount = mount[1].rstrip("/") or "/"
-        self._large = [(what, epochs) for what, pattern, epochs in _LARGE if pattern.search(text)]
-        for target in _PATTERNS["chdir"].findall(text):
+    # What the whole notebook says (in cells the rule may never parse), read when first needed:
+    # most documents never need it, and reading it costs a search of all their code.
+
+    @cached_property
+    def _text(self) -> str:
+        return "\n".join(unit.text for unit in self.document.units())
+
+    @cached_property
+    def _mount(self) -> str | None:
+        """Where the notebook mounts Drive; None where it mounts none."""
+        mount = _PATTERNS["mount"].search(self._text) if "mount" in self._text else None
+        return (mount[1].rstrip("/") or "/") if mount else None
+
+    @cached_property
+    def _large(self) -> list[tuple[str, int | None]]:
+        """The large datasets and models it names: (what, epochs that make a run long)."""
+        text = self._text
+        return [
+            (what, epochs)
+            for what, words, pattern, epochs in _LARGE
+            if any(word in text for word in words) and pattern.search(text)
+        ]
+
+    @cached_property
+    def _relative_kept(self) -> bool | None:
+        """Whether a relative path is kept (True: the notebook `%cd`s into Drive), wiped (False:
+        it stays under /content), or unknown (None: it changes to a directory it computes)."""
+        kept = False
+        text = self._text
+        targets = _PATTERNS["chdir"].findall(text) if "cd" in text or "chdir" in text else []
+        for target in targets:
             place = self._place(target.strip("'\""), relative=None)
-            if place is _Saves.KEPT and self._relative_kept is not None:
-                self._relative_kept = True
-            elif place is None:
-                self._relative_kept = None
-        return True
+            if place is None:
+                return None
+            kept = kept or place is _Saves.KEPT
+        return kept
 
     def begin_unit(self) -> None:
         """A new unit starts at module level."""
@@ -205,9 +227,14 @@ class NoCheckpointRule(Rule):
 
     def _measured(self) -> float | None:
         """Seconds the whole run takes by the unit's stored output, if the output times it."""
-        if not isinstance(self.document, OutputDocument):
+        if self._outputs is None:
             return None
-        return run_seconds(self.document.unit_output_text(self.unit.unit.index))
+        return run_seconds(self._outputs.unit_output_text(self.unit.unit.index))
+
+    @cached_property
+    def _outputs(self) -> OutputDocument | None:
+        """The document, where it keeps stored outputs (a notebook; not a script)."""
+        return self.document if isinstance(self.document, OutputDocument) else None
 
     def _toy(self, node: ast.expr | None, depth: int = 0) -> bool:
         """Whether `node` is (or names) a literal array: `[[0, 0], [0, 1]]`, `np.array([...])`."""
@@ -393,107 +420,3 @@ def _duration(seconds: float) -> str:
     if not hours:
         return f"{minutes} min"
     return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-
-
-# --- How long the stored output says a run took -------------------------------------------------
-
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
-_EPOCH = re.compile(r"^\s*Epoch\s+(\d+)\s*/\s*(\d+)\s*$")
-_EARLY_STOP = re.compile(r"early stopping", re.IGNORECASE)
-_KERAS_TIME = re.compile(
-    r"(?:\]|━|\d|^)\s*-?\s*(?:(?P<h>\d+)h\s*)?(?:(?P<m>\d+)m(?:in)?\s*)?(?P<s>\d+)s"
-    r"(?:\s+(?P<per>\d+(?:\.\d+)?)(?P<unit>ms|us|µs|s)/(?:step|sample))?(?:\s+-|\s*$)"
-)
-_COUNT = re.compile(r"^\s*(\d+)/(\d+)\b")
-_TQDM = re.compile(
-    r"\d+%\|[^|\n]*\|\s*(\d+(?:\.\d+)?[kM]?)/(\d+(?:\.\d+)?[kM]?)\s*\[(?:(\d+):)?(\d+):(\d+)<"
-)
-_WALL = re.compile(r"Wall time:\s*([^\n]+)")
-_CPU_TOTAL = re.compile(r"CPU times:[^\n]*total:\s*([^\n]+)")
-_HF_RUNTIME = re.compile(r"'train_runtime':\s*(\d+(?:\.\d+)?)")
-_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(h|min|s|ms|µs|us|ns)\b")
-_UNITS = {"h": 3600.0, "min": 60.0, "s": 1.0, "ms": 1e-3, "µs": 1e-6, "us": 1e-6, "ns": 1e-9}
-
-
-def run_seconds(output: str) -> float | None:
-    """How long the training a cell's stored output shows takes, in seconds, or None when the
-    output times nothing: the longest of the Keras progress lines' estimate, the tqdm bars' and
-    what `%%time` (or a Hugging Face `train_runtime`) measured."""
-    if not output:
-        return None
-    lines = [_last_state(line) for line in output.split("\n")]
-    found = [keras_seconds(lines), tqdm_seconds(lines), timed_seconds(output)]
-    return max((seconds for seconds in found if seconds is not None), default=None)
-
-
-def _last_state(line: str) -> str:
-    """What a line shows last: a progress bar redrawn with `\\r` or backspaces keeps its last state."""
-    line = _ANSI.sub("", line).rstrip("\r")  # Keras 3 colours its progress bar
-    if "\r" in line:
-        line = line.rsplit("\r", 1)[1]
-    if "\b" in line:
-        line = re.split("\b+", line)[-1]
-    return line
-
-
-def keras_seconds(lines: list[str]) -> float | None:
-    """The runs Keras's `fit` printed (`Epoch 3/50` then `469/469 [===] - 12s 25ms/step - ...`):
-    for each run, its mean epoch time times its epochs; the planned epochs where the output stops
-    early (interrupted), the epochs run where Keras says it stopped early."""
-    runs: list[tuple[list[int], list[float]]] = []  # ([planned, last seen], epoch seconds)
-    for line in lines:
-        if epoch := _EPOCH.match(line):
-            seen, planned = int(epoch[1]), int(epoch[2])
-            if not runs or seen <= runs[-1][0][1] or planned != runs[-1][0][0]:
-                runs.append(([planned, seen], []))
-            runs[-1][0][1] = seen
-        elif runs and _EARLY_STOP.search(line):
-            runs[-1][0][0] = runs[-1][0][1]
-        elif runs and "ETA" not in line and (time := _KERAS_TIME.search(line)):
-            count = _COUNT.match(line)
-            if count and count[1] != count[2]:
-                continue  # an epoch's progress, not its end
-            seconds = float(int(time["h"] or 0) * 3600 + int(time["m"] or 0) * 60 + int(time["s"]))
-            if time["per"] and count:  # `0s 5ms/step` of 2 steps: the step time is finer
-                per_step = (
-                    float(time["per"]) * _UNITS["us" if time["unit"] == "µs" else time["unit"]]
-                )
-                seconds = max(seconds, per_step * int(count[2]))
-            runs[-1][1].append(seconds)
-    timed = [(bounds[0], times) for bounds, times in runs if times]
-    return sum(sum(times) / len(times) * planned for planned, times in timed) if timed else None
-
-
-def _count(text: str) -> float:
-    return float(text.rstrip("kM")) * {"k": 1e3, "M": 1e6}.get(text[-1], 1.0)
-
-
-def tqdm_seconds(lines: list[str]) -> float | None:
-    """The sum of the elapsed times of the tqdm bars shown (`938/938 [01:23<00:00, ...]`), a bar
-    left part-way scaled up to its total."""
-    total, seen = 0.0, False
-    for line in lines:
-        if not (bars := _TQDM.findall(line)):
-            continue
-        done, planned, hours, minutes, seconds = bars[-1]
-        elapsed = float(int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds))
-        if 0 < _count(done) < _count(planned):
-            elapsed *= _count(planned) / _count(done)
-        total, seen = total + elapsed, True
-    return total if seen else None
-
-
-def timed_seconds(output: str) -> float | None:
-    """What `%time`/`%%time` printed (`Wall time: 2h 3min 4s`; the CPU total where no wall time
-    is shown), or the `train_runtime` a Hugging Face Trainer reported."""
-    for pattern in (_WALL, _CPU_TOTAL, _HF_RUNTIME):
-        if found := pattern.findall(output):
-            if pattern is _HF_RUNTIME:
-                return sum(float(value) for value in found)
-            return sum(_seconds_of(value) for value in found)
-    return None
-
-
-def _seconds_of(text: str) -> float:
-    """`2h 3min 4s`, `45.3 s`, `850 ms` in seconds."""
-    return sum(float(value) * _UNITS[unit] for value, unit in _PART.findall(text))
