@@ -171,7 +171,8 @@ def test_rules_lists_and_explains() -> None:
 def test_rules_shows_a_rules_options_with_their_defaults() -> None:
     explained = run_nbport("rules", "NBP302").stdout
     assert "\nOptions (set in nbport.toml or [tool.nbport] of pyproject.toml)\n" in explained
-    assert "  min-epochs = 10    # integer ≥ 1 (epochs)\n" in explained
+    assert "  min-epochs = 100    # integer ≥ 1 (epochs)\n" in explained
+    assert "  min-minutes = 30    # integer ≥ 1 (minutes)\n" in explained
     assert "must save while it runs" in explained
     assert "Options" not in run_nbport("rules", "NBP001").stdout
 

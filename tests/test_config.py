@@ -14,7 +14,7 @@ from nbport.catalog import load_catalog
 from nbport.config import COMMAND_LINE, DEFAULT, ConfigError, load_config
 from nbport.settings import RuleSettings
 
-FIT = "model.fit(x, y, epochs=6)\n"
+FIT = "model.fit(image_dataset_from_directory('photos'), epochs=6)\n"  # NBP302 if min-epochs <= 6
 WINDOWS = "p = 'data\\\\x.csv'\n"
 
 
@@ -264,7 +264,10 @@ def test_rule_options_come_from_the_catalog_and_reach_the_rules(tmp_path: Path) 
     assert config.sources["min-epochs"] == DEFAULT
     entry = load_catalog()["NBP303"]
     assert config.settings.options(entry) == {"large-file-mb": 2.5}
-    assert RuleSettings().options(load_catalog()["NBP302"]) == {"min-epochs": 10}
+    assert RuleSettings().options(load_catalog()["NBP302"]) == {
+        "min-epochs": 100,
+        "min-minutes": 30,
+    }
     assert RuleSettings().options(load_catalog()["NBP001"]) == {}
 
 

@@ -63,7 +63,7 @@ def test_a_finding_inside_a_function_keeps_its_place_when_libcst_sees_only_that_
 
 def test_a_unit_libcst_cannot_read_still_gets_its_ast_rules() -> None:
     """Space-then-tab indentation that CPython reads and libcst's tokenizer rejects."""
-    source = "def f(n):\n \tfor i in range(n):\n         x = i\n \treturn x\n\nmodel.fit(x, y, epochs=100)\n"
+    source = "def f(n):\n \tfor i in range(n):\n         x = i\n \treturn x\n\nmodel.fit(x, y, epochs=100, steps_per_epoch=1000)\n"
     result = check_document(document_from_cells([source], "script"), [CATALOG["NBP302"]])
     assert [finding.start.label() for finding in result.findings] == ["6:1"]
     assert result.errors == ()

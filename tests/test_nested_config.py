@@ -15,8 +15,9 @@ from nbport.api import check_paths, fix_paths
 from nbport.config import ConfigError, load_config
 from nbport.config_resolver import ConfigResolver
 
-#: NBP101 (a Windows path) on line 1; NBP302 (6 epochs, no checkpoint) when min-epochs <= 6.
-SCRIPT = "p = 'data\\\\x.csv'\nmodel.fit(x, y, epochs=6)\n"
+#: NBP101 (a Windows path) on line 1; NBP302 (6 epochs of images from a folder, no checkpoint) when
+#: min-epochs <= 6.
+SCRIPT = "p = 'data\\\\x.csv'\nmodel.fit(image_dataset_from_directory('d'), epochs=6)\n"
 
 
 def write(path: Path, text: str = SCRIPT) -> Path:
@@ -204,7 +205,7 @@ def test_a_broken_nested_config_stops_the_run_before_anything_is_written(tmp_pat
         assert result.stderr.splitlines() == [
             "sub/deeper/pyproject.toml: error: tool.nbport.min-epoch: unknown key (known: select,"
             " extend-select, ignore, per-file-ignores, target, severity, colab-runtime, exclude, extend-exclude,"
-            " respect-gitignore, min-epochs, large-file-mb)"
+            " respect-gitignore, min-epochs, min-minutes, large-file-mb)"
         ]
     assert top.read_text(encoding="utf-8") == below.read_text(encoding="utf-8") == SCRIPT
     with pytest.raises(ConfigError, match="min-epoch: unknown key"):
@@ -219,7 +220,7 @@ def test_the_config_command_shows_a_nested_files_configuration(tmp_path: Path) -
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "# a/x.py: a/pyproject.toml"
-    assert 'ignore = ["NBP101"]' in result.stdout and "min-epochs = 10 " in result.stdout
+    assert 'ignore = ["NBP101"]' in result.stdout and "min-epochs = 100 " in result.stdout
     resolver = ConfigResolver()
     assert resolver.for_path(script) is resolver.for_path(tmp_path / "a")
     assert resolver.for_path(script).file == load_config(script).file

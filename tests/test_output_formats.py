@@ -497,7 +497,13 @@ def test_github_one_line_notebook(workdir: Path) -> None:
 def test_github_multi_line_notebook_finding(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    shutil.copy(FIXTURES / "seeds" / "seed004_drive_keras_mnist.ipynb", tmp_path / "mnist.ipynb")
+    seed = (FIXTURES / "seeds" / "seed004_drive_keras_mnist.ipynb").read_text(encoding="utf-8")
+    # Stored output after the training cell's source (its lines unchanged): a two-hour run.
+    log = json.dumps(
+        {"output_type": "stream", "name": "stdout", "text": "Epoch 1/12\n1/1 - 600s\n"}
+    )
+    head, _, tail = seed.rpartition('"outputs": []')
+    (tmp_path / "mnist.ipynb").write_text(f'{head}"outputs": [{log}]{tail}', encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     report = check("mnist.ipynb")
     fit = finding_at(report, "NBP302", 8, 62)

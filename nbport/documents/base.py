@@ -152,3 +152,16 @@ class MetadataDocument(Document, Protocol):
         Only the bytes of each set value (or each inserted member) differ from this file.
         """
         ...
+
+
+@runtime_checkable
+class OutputDocument(Document, Protocol):
+    """A document that keeps what its code printed when it last ran: notebooks, not scripts.
+
+    An optional capability, like `MetadataDocument`: a rule that judges by stored outputs
+    (NBP302: how long a training run took) reads them only from documents that have it.
+    """
+
+    def unit_output_text(self, unit_index: int) -> str:
+        """The text of the stored outputs of unit `unit_index`'s cell ("" if it has none)."""
+        ...

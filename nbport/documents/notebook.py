@@ -42,6 +42,7 @@ from nbport.documents.notebook_data import (
     cell_tags,
     joined_source,
     notebook_cells,
+    output_text,
     split_like,
     with_cells,
     with_value,
@@ -202,6 +203,12 @@ class NotebookDocument:
             )
             positions.append(position)
         return tuple(units), tuple(positions)
+
+    def unit_output_text(self, unit_index: int) -> str:
+        """The text the stored outputs of unit `unit_index`'s cell show (`output_text`): what
+        the notebook printed when it last ran, for rules that judge by it (how long training took)."""
+        self._check_index(unit_index)
+        return output_text(notebook_cells(self._data)[self._unit_cells[unit_index]])
 
     @property
     def _code_key(self) -> str:

@@ -79,6 +79,27 @@ def split_like(old: Sequence[str], text: str) -> list[str]:
     return [*old[:head], *text[start:end].splitlines(keepends=True), *old[tail:]]
 
 
+def output_text(cell: Mapping[str, Any]) -> str:
+    """The text a code cell's stored outputs show: its `stream` text and the `text/plain` of its
+    results and displays (version 3 keeps a result's text under `text`), joined in order.
+
+    Images, HTML and widgets are left out; so is an error's traceback.
+    """
+    texts: list[str] = []
+    outputs = cell.get("outputs")
+    for output in outputs if isinstance(outputs, list) else ():
+        if not isinstance(output, dict):
+            continue
+        text = output.get("text")
+        if text is None and isinstance(data := output.get("data"), dict):
+            text = data.get("text/plain")
+        if isinstance(text, str):
+            texts.append(text)
+        elif isinstance(text, list):
+            texts.append("".join(item for item in text if isinstance(item, str)))
+    return "\n".join(texts)
+
+
 def joined_source(source: str | list[str]) -> str:
     """A cell's text, from a `source` (or `input`) written as one string or as a list of lines."""
     return source if isinstance(source, str) else "".join(source)
@@ -88,6 +109,7 @@ __all__ = [
     "cell_tags",
     "joined_source",
     "notebook_cells",
+    "output_text",
     "split_like",
     "with_cells",
     "with_value",

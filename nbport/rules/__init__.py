@@ -16,6 +16,7 @@ KERNEL_MODULES = frozenset(
         "pip",
         "removed_names",
         "repository",
+        "run_time",
         "shell",
         "stdlib",
         "strings",
