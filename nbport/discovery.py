@@ -46,33 +46,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from nbport.documents import SUFFIXES
+from nbport.documents import SKIPPED_DIRECTORIES, SUFFIXES
 from nbport.finding import FileError
 
 if TYPE_CHECKING:
     from pathspec import PathSpec
 
-#: Directories never entered: tool caches, version control, virtual environments, checkpoints.
-SKIPPED_DIRECTORIES = frozenset(
-    {
-        ".git",
-        ".hg",
-        ".svn",
-        ".ipynb_checkpoints",
-        "__pycache__",
-        "node_modules",
-        ".venv",
-        "venv",
-        ".tox",
-        ".nox",
-        ".mypy_cache",
-        ".pytest_cache",
-        ".ruff_cache",
-        "site-packages",
-        "build",
-        "dist",
-    }
-)
 GITIGNORE = ".gitignore"
 
 

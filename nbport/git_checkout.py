@@ -98,7 +98,7 @@ class GitRepositories:
 
     def files(self, directory: Path, suffixes: Sequence[str]) -> list[Path]:
         """`notebooks`, for files whose names end with any of `suffixes` (lower case)."""
-        from nbport.discovery import SKIPPED_DIRECTORIES
+        from nbport.documents import SKIPPED_DIRECTORIES
 
         output = _git_output(
             directory, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."

@@ -12,6 +12,28 @@ from nbport.documents.base import Document, DocumentError, NotPython, read_file
 #: The file kinds nbport reads, by suffix.
 SUFFIXES = (".ipynb", ".py")
 
+#: Directories never entered: tool caches, version control, virtual environments, checkpoints.
+SKIPPED_DIRECTORIES = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".ipynb_checkpoints",
+        "__pycache__",
+        "node_modules",
+        ".venv",
+        "venv",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        "site-packages",
+        "build",
+        "dist",
+    }
+)
+
 
 def load_document(path: Path) -> Document:
     """Read `path` as a notebook or a script; raises `DocumentError` with a one-line reason
