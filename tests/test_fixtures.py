@@ -53,7 +53,6 @@ EXPECTED = {
         ("cell 4:21:12", "NBP202"),  # tf.global_variables_initializer
     ],
     "seed004_drive_keras_mnist.ipynb": [
-        ("cell 4:1:1", "NBP002"),  # !pip install keras
         ("cell 6:1:2", "NBP003"),  # !unzip without -o
         ("cell 6:1:9", "NBP102"),  # "/ncc/My Drive/..." under drive.mount("/ncc")
         # Not NBP302: MNIST for 12 epochs trains in about 2 minutes (the seed post: 9 s an epoch).

@@ -88,9 +88,10 @@ def test_rule_names_and_lower_case_ids_work_as_codes() -> None:
 
 def test_a_bare_ignore_silences_every_rule_on_its_line() -> None:
     # `!pip install tensorflow==1.15` is both NBP002 and NBP205.
-    bare = check_source("!pip install tensorflow==1.15  # nbport: ignore\n")
+    both = rules_for(target="both")
+    bare = check_source("!pip install tensorflow==1.15  # nbport: ignore\n", rules=both)
     assert labels(bare) == []
-    one = check_source("!pip install tensorflow==1.15  # nbport: ignore[NBP205]\n")
+    one = check_source("!pip install tensorflow==1.15  # nbport: ignore[NBP205]\n", rules=both)
     assert labels(one) == ["NBP002 cell 1:1:1"]
 
 
@@ -239,7 +240,10 @@ def test_ignore_file_at_the_top_of_a_script_silences_the_file() -> None:
 
 def test_ignore_file_with_codes_silences_only_those_rules() -> None:
     cells = ["# nbport: ignore-file[NBP001]\n!cd data\n", "!pip install tensorflow==1.15\n!cd x\n"]
-    assert labels(check_source(cells)) == ["NBP002 cell 2:1:1", "NBP205 cell 2:1:14"]
+    assert labels(check_source(cells, rules=rules_for(target="both"))) == [
+        "NBP002 cell 2:1:1",
+        "NBP205 cell 2:1:14",
+    ]
 
 
 def test_ignore_file_after_the_first_statement_does_nothing() -> None:
