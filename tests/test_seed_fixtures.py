@@ -97,8 +97,8 @@ FIXED_LINES: dict[str, list[tuple[int, int, str]]] = {
         (4, 21, "  sess.run(tf.compat.v1.global_variables_initializer())"),
     ],
     "seed004_drive_keras_mnist.ipynb": [
-        # `!pip install keras` stays: on Colab it is the runtime's own pip (NBP002 is local-only).
-        (4, 1, "!pip install keras"),
+        # Cell 4's `!pip install keras` stays: on Colab it is the runtime's own pip (NBP002 is a
+        # local-target rule), so the cell is unchanged.
         (6, 1, '!unzip -o "/ncc/MyDrive/seg_label.zip"'),
     ],
 }
