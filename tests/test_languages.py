@@ -22,7 +22,7 @@ from nbport.documents.language import kernel_name_language, notebook_language
 from nbport.documents.notebook import NotebookDocument
 from nbport.report import github, json_format, sarif
 
-SARIF_SCHEMA = REPOSITORY.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+SARIF_SCHEMA = REPOSITORY / "tests" / "schemas" / "sarif-schema-2.1.0.json"
 
 # R code that is also valid Python (`df < -read.csv(...)`), with a Windows path NBP101 would fix.
 R_CODE = 'df <- read.csv("data\\\\raw\\\\x.csv")\n'
