@@ -82,3 +82,21 @@ def test_a_chain_through_calls_and_subscripts_is_named_as_written() -> None:
         "`get.contrib.tpu.keras_to_tpu_model`",
         "`x.contrib.cluster_resolver.TPUClusterResolver`",
     ]
+
+
+def test_a_check_that_refuses_the_old_runtime_is_harmless_but_one_that_needs_it_is_not() -> None:
+    """`if 'COLAB_TPU_ADDR' in os.environ: raise` stops only on the retired runtime; `not in`
+    stops on today's, where the variable is never set; a lookup under the test still fails."""
+    from nbport.api import check_source, rules_for
+
+    rules = rules_for(select=["NBP203"])
+
+    def found(code: str) -> list[str]:
+        return [f.start.label() for f in check_source(code, rules=rules).findings]
+
+    refuse = 'import os\nif "COLAB_TPU_ADDR" in os.environ:\n    raise RuntimeError("old")\n'
+    assert found(refuse) == []
+    need = 'import os\nif "COLAB_TPU_ADDR" not in os.environ:\n    raise SystemExit("no TPU")\n'
+    assert found(need) == ["cell 1:2:4"]
+    use = 'import os\nif "COLAB_TPU_ADDR" in os.environ:\n    tpu = os.environ["COLAB_TPU_ADDR"]\n'
+    assert len(found(use)) == 2

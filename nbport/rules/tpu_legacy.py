@@ -74,4 +74,21 @@ class TpuLegacyRule(Rule):
         statement = self.statement
         if isinstance(statement, ast.Expr) and statement.value is node:
             return  # a string alone on a line is a docstring or a comment, not a lookup
+        if _refuses_the_old_runtime(statement, node):
+            return
         self.report(node, _ADDRESS_MESSAGE)
+
+
+def _refuses_the_old_runtime(statement: ast.stmt | None, node: ast.Constant) -> bool:
+    """`if 'COLAB_TPU_ADDR' in os.environ: raise ...`: a test whose only outcome is to stop on the
+    retired runtime, which is harmless on today's (the variable is simply not set)."""
+    if not isinstance(statement, ast.If) or statement.orelse:
+        return False
+    test = statement.test
+    # Only `'COLAB_TPU_ADDR' in ...`: `not in` stops on today's runtime, where it is never set.
+    is_present = (
+        isinstance(test, ast.Compare)
+        and test.left is node
+        and [type(op) for op in test.ops] == [ast.In]
+    )
+    return is_present and all(isinstance(inner, ast.Raise) for inner in statement.body)
