@@ -12,8 +12,7 @@ from nbport.finding import Edit
 from nbport.rules.base import Rule, Spot
 from nbport.rules.calls import full_name
 from nbport.rules.fixes import rename_from_module
-from nbport.rules.pip import pip_command, specifier_only_below
-from nbport.rules.shell import escape_command
+from nbport.rules.pip import pip_installs, specifier_only_below
 from nbport.rules.tables import rule_table
 
 #: The modules below and the messages, in `keras_mixed.toml` beside this module.
@@ -74,13 +73,7 @@ class KerasMixedRule(Rule):
             if name == _LEGACY_VARIABLE and value.strip().strip("'\"") in _LEGACY_ON:
                 self._keras_apart("legacy", escape, what=f"`%{escape.name} {escape.args.strip()}`")
             return
-        command = escape_command(escape, self.unit.unit.text, frozenset({"pip"}))
-        if command is None:
-            return
-        for simple in command.commands():
-            pip = pip_command(simple.words)
-            if pip is None or pip.subcommand is None or pip.subcommand.value != "install":
-                continue
+        for _, _, pip in pip_installs(escape, self.unit.unit.text):
             for requirement in pip.requirements():
                 name = requirement.name
                 if name in _TENSORFLOW_DISTRIBUTIONS and requirement.only_below(_ONE_KERAS):

@@ -10,7 +10,14 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from nbport.rules.shell import EscapeCommand, ShellToken, subcommand
+from nbport.escapes import Escape
+from nbport.rules.shell import (
+    EscapeCommand,
+    ShellToken,
+    SimpleCommand,
+    escape_command,
+    subcommand,
+)
 from nbport.rules.tables import rule_table
 
 _PIP = re.compile(r"pip[0-9.]*")
@@ -109,6 +116,21 @@ def pip_command(words: Sequence[ShellToken]) -> PipCommand | None:
     verb = subcommand(words[size - 1 :], _PIP_VALUE_OPTIONS)
     arguments = words[words.index(verb) + 1 :] if verb is not None else ()
     return PipCommand(tuple(words[:size]), verb, tuple(arguments))
+
+
+def pip_installs(
+    escape: Escape, unit_text: str
+) -> Iterator[tuple[EscapeCommand, SimpleCommand, PipCommand]]:
+    """Each `pip install` that the escape `escape` of a unit whose text is `unit_text` runs (`!pip`,
+    `%pip`, `!python -m pip`, one of several commands on the line), with its escape command and
+    simple command: the loop every rule that reads install lines starts with."""
+    command = escape_command(escape, unit_text, frozenset({"pip"}))
+    if command is None:
+        return
+    for simple in command.commands():
+        pip = pip_command(simple.words)
+        if pip is not None and pip.subcommand is not None and pip.subcommand.value == "install":
+            yield command, simple, pip
 
 
 def requirement_span(command: EscapeCommand, requirement: Requirement) -> tuple[int, int] | None:

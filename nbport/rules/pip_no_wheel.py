@@ -17,8 +17,7 @@ from packaging.version import Version
 
 from nbport.escapes import Escape
 from nbport.rules.base import Rule
-from nbport.rules.pip import PipCommand, Requirement, pip_command, requirement_span
-from nbport.rules.shell import escape_command
+from nbport.rules.pip import PipCommand, Requirement, pip_installs, requirement_span
 from nbport.rules.tf1_install import tf1_only
 from nbport.runtime import load_runtime, runtime_names
 from nbport.wheel_index import (
@@ -68,13 +67,7 @@ class PipNoWheelRule(Rule):
 
     def check_escape(self, escape: Escape) -> None:
         """`!pip install torch==1.9.0`, `%pip install "numpy<2.1"`, `# !pip ...` alike."""
-        command = escape_command(escape, self.unit.unit.text, frozenset({"pip"}))
-        if command is None:
-            return
-        for simple in command.commands():
-            pip = pip_command(simple.words)
-            if pip is None or pip.subcommand is None or pip.subcommand.value != "install":
-                continue
+        for command, simple, pip in pip_installs(escape, self.unit.unit.text):
             if any(word.value.split("=", 1)[0] in _OTHER_SOURCE for word in simple.words):
                 continue  # another index, or another Python: not what the wheel index describes
             for requirement in pip.requirements():

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from nbport.escapes import Escape
 from nbport.rules.base import Rule
-from nbport.rules.pip import Requirement, pip_command, requirement_span
-from nbport.rules.shell import escape_command
+from nbport.rules.pip import Requirement, pip_installs, requirement_span
 from nbport.rules.tables import rule_table
 
 #: Distribution names (PEP 503 normalised) and the first version Colab's Python can install and use.
@@ -31,13 +30,7 @@ class Tf1InstallRule(Rule):
 
     def check_escape(self, escape: Escape) -> None:
         """`!pip install tensorflow-gpu==1.15`, `%pip install keras==2.2.4`, `# !pip ...` alike."""
-        command = escape_command(escape, self.unit.unit.text, frozenset({"pip"}))
-        if command is None:
-            return
-        for simple in command.commands():
-            pip = pip_command(simple.words)
-            if pip is None or pip.subcommand is None or pip.subcommand.value != "install":
-                continue
+        for command, _, pip in pip_installs(escape, self.unit.unit.text):
             for requirement in pip.requirements():
                 if tf1_only(requirement):
                     where = requirement_span(command, requirement) or escape
