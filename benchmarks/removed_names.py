@@ -44,6 +44,7 @@ from __future__ import annotations
 import argparse
 import ast
 import importlib
+import importlib.util
 import json
 import os
 import re
@@ -51,6 +52,7 @@ import subprocess
 import sys
 import warnings
 from collections import defaultdict
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -74,25 +76,21 @@ GROUPS: dict[str, tuple[dict[str, str], tuple[str, ...], tuple[str, ...]]] = {
 # -- inside the venv
 
 
+@cache
+def _removed_api_tool() -> Any:
+    """`tools/removed_api.py`, loaded by its path (the tools are scripts, not a package): its
+    `resolves` is the one reading of "is this dotted name reachable" for both scripts."""
+    path = Path(__file__).resolve().parents[1] / "tools" / "removed_api.py"
+    spec = importlib.util.spec_from_file_location("removed_api", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def resolves(name: str) -> bool:
-    """Whether `name` is reachable: attributes from the package down, a dotted prefix imported
-    as a module where an attribute is missing."""
-    parts = name.split(".")
-    try:
-        value: Any = importlib.import_module(parts[0])
-    except BaseException:
-        return False
-    for index in range(1, len(parts)):
-        try:
-            value = getattr(value, parts[index])
-            continue
-        except BaseException:
-            pass
-        try:
-            value = importlib.import_module(".".join(parts[: index + 1]))
-        except BaseException:
-            return False
-    return True
+    """Whether `name` is reachable: `tools/removed_api.py`'s `resolves`, which the table uses too."""
+    return bool(_removed_api_tool().resolves(name))
 
 
 def inside(names: list[str]) -> dict[str, Any]:
